@@ -1,0 +1,43 @@
+namespace RogerRat.Core;
+
+/// <summary>
+/// Everything a channel knows about one callsign, online or not. Design (who owns what):
+/// <list type="bullet">
+/// <item><see cref="Parked"/> is exchanged lock-free by listens and read lock-free by senders (the wake path).</item>
+/// <item>Every other mutable field is written only under the channel's lock; the listen path reads
+/// <see cref="Cursor"/> with a volatile read and re-checks it under the lock when it takes a lease.</item>
+/// <item>A lease is the delivery a listen has taken but not yet committed or abandoned. Messages evicted from the ring
+/// while they sit in the lease's range are counted in <see cref="EvictedDuringLease"/>, not in <see cref="Missed"/>:
+/// the lease may still deliver them. An abandon moves that count into <see cref="Missed"/>, a commit drops it.</item>
+/// </list>
+/// </summary>
+internal sealed class CallsignState(string name)
+{
+    public string Name { get; } = name;
+
+    /// <summary>Last committed message id (the per-callsign cursor); survives eviction of the session.</summary>
+    public long Cursor;
+
+    /// <summary>Highest id ever committed; a message at or below it counts as delivered.</summary>
+    public long HighWater;
+
+    /// <summary>Eligible messages that left the ring before delivery and were not reported yet.</summary>
+    public long Missed;
+
+    public Session? Holder;
+    public long JoinedAt;
+    public byte[]? IdentityKeyHash;
+
+    public ListenWaiter? Parked;
+
+    public int LeaseVersion;
+    public bool LeaseActive;
+    public long LeaseFrom;
+    public long LeaseCursor;
+    public long EvictedDuringLease;
+
+    /// <summary>Status signals for a parked listen (never stored in the ring).</summary>
+    public Queue<ChannelMessage>? StatusInbox;
+
+    public bool IsOnline => Holder is not null;
+}

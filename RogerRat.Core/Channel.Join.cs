@@ -1,0 +1,137 @@
+namespace RogerRat.Core;
+
+/// <summary>A join as it arrives from a face.</summary>
+public sealed class JoinRequest
+{
+    /// <summary>Raw callsign; may be null on a <c>require_identity</c> channel when <see cref="IdentityKey"/> names it.</summary>
+    public string? Callsign { get; init; }
+
+    /// <summary>A client-chosen session id (REST <c>X-Session-Id</c>, MCP session); used from 8 chars on.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>The identity key of a <c>require_identity</c> channel.</summary>
+    public string? IdentityKey { get; init; }
+}
+
+/// <summary>The outcome of a join (reference §1.5 step 7).</summary>
+public sealed record JoinResult(string SessionId, string Callsign, bool Idempotent, string[] Roster, ChannelMessage[] History,
+    string? IdentityKey);
+
+public sealed partial class Channel
+{
+    /// <summary>
+    /// Joins (reference §1.5): idempotent for the same session, adoption of the live session when the caller brought no
+    /// session id of its own, 409 when it did, rename when the session held another callsign.
+    /// </summary>
+    public JoinResult Join(JoinRequest request)
+    {
+        var clientSessionId = request.SessionId;
+        if (clientSessionId is not null && clientSessionId.Length < _options.MinClientSessionIdLength) clientSessionId = null;
+        if (clientSessionId is not null && !IsAcceptableSessionId(clientSessionId)) throw new HubException(HubErrors.SessionIdInvalid);
+        var selfGenerated = clientSessionId is null;
+
+        lock (_gate)
+        {
+            var now = Now;
+            var name = ResolveJoinCallsign(request);
+            _callsigns.TryGetValue(name, out var cs);
+
+            string? mintedKey = null;
+            if (Settings.RequireIdentity)
+            {
+                if (cs?.IdentityKeyHash is { } keyHash)
+                {
+                    if (!Secrets.TokenMatches(keyHash, request.IdentityKey)) throw new HubException(HubErrors.IdentityKeyRequired(name));
+                }
+                else
+                {
+                    mintedKey = Secrets.NewToken(_random, 32);
+                }
+            }
+
+            if (cs?.Holder is { } holder)
+            {
+                if (clientSessionId == holder.Id || selfGenerated)
+                {
+                    // Same session (idempotent) or adoption: hand back the live session, change nothing else.
+                    Touch(holder);
+                    return new JoinResult(holder.Id, name, true, Roster(), History(_options.JoinHistoryCount), null);
+                }
+                throw new HubException(HubErrors.CallsignInUse(name));
+            }
+
+            var sessionId = clientSessionId ?? _random.NewUuid();
+            _sessions.TryGetValue(sessionId, out var session);
+            if (session is null && _sessions.Count >= _options.MaxSessionsPerChannel) throw new HubException(HubErrors.TooManySessions);
+            if (cs is null)
+            {
+                if (_callsigns.Count >= _options.MaxCallsignsPerChannel) throw new HubException(HubErrors.TooManyCallsigns);
+                cs = new CallsignState(name);
+                _callsigns.Add(name, cs);
+                _allCallsigns = [.. _allCallsigns, cs];
+            }
+
+            if (session is not null)
+            {
+                Release(session.Callsign); // rename: the old callsign goes offline, keeps its cursor
+                session.Callsign = cs;
+            }
+            else
+            {
+                session = new Session(sessionId, cs, now);
+                _sessions[sessionId] = session;
+            }
+
+            if (mintedKey is not null) cs.IdentityKeyHash = Secrets.HashToken(mintedKey);
+            cs.Holder = session;
+            cs.JoinedAt = now;
+            _joinOrder.Add(cs);
+            _tombstones.TryRemove(sessionId, out _);
+            Touch(session);
+            if (_firstJoinedAt == 0) Volatile.Write(ref _firstJoinedAt, now);
+            _counters.Join();
+            AssertInvariants();
+            return new JoinResult(sessionId, name, false, Roster(), History(_options.JoinHistoryCount), mintedKey);
+        }
+    }
+
+    /// <summary>Leaves (reference §2.16): always succeeds; a joined session goes offline and leaves a tombstone.</summary>
+    /// <returns>True when the session was joined.</returns>
+    public bool Leave(string? sessionId)
+    {
+        if (string.IsNullOrEmpty(sessionId)) throw new HubException(HubErrors.SessionHeaderRequiredFromJoin);
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(sessionId, out var session)) return false;
+            Evict(session, Now);
+            Volatile.Write(ref _lastActivityAt, Now);
+            AssertInvariants();
+            return true;
+        }
+    }
+
+    // Caller holds _gate.
+    private string ResolveJoinCallsign(JoinRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Callsign) && Settings.RequireIdentity && !string.IsNullOrEmpty(request.IdentityKey))
+        {
+            // listen-here's auto-join sends only the key: find the callsign it was minted for.
+            foreach (var cs in _callsigns.Values)
+            {
+                if (cs.IdentityKeyHash is { } hash && Secrets.TokenMatches(hash, request.IdentityKey)) return cs.Name;
+            }
+            throw new HubException(HubErrors.IdentityKeyUnknown);
+        }
+        return Callsigns.Normalize(request.Callsign);
+    }
+
+    private bool IsAcceptableSessionId(string id)
+    {
+        if (id.Length > _options.MaxClientSessionIdLength) return false;
+        foreach (var c in id)
+        {
+            if (c is < '!' or > '~') return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+
+namespace RogerRat.Core;
+
+public sealed partial class Channel
+{
+    /// <summary>
+    /// Long-poll (reference §1.10 with PROTOCOL §1): returns at once with every pending eligible message (and the gap
+    /// report), else parks until a message arrives, <paramref name="timeout"/> passes, <paramref name="cancellationToken"/>
+    /// fires, the session leaves, or the same session starts another listen (then this one returns empty and consumes
+    /// nothing). The result consumes nothing either until the transport commits it.
+    /// </summary>
+    public ValueTask<Delivery> ListenAsync(string? sessionId, TimeSpan timeout, long? since = null, CancellationToken cancellationToken = default)
+    {
+        var session = EnsureJoined(sessionId);
+        Touch(session);
+        var cs = session.Callsign;
+        var delivery = TryTake(cs, since);
+        if (delivery.NeedsCommit || timeout <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
+        {
+            return new ValueTask<Delivery>(delivery);
+        }
+        return ParkAsync(session, cs, timeout, since, cancellationToken);
+    }
+
+    /// <summary>Moves the cursor to what the delivery handed out; a stale delivery (superseded by a later take) is ignored.</summary>
+    public void Commit(in Delivery delivery)
+    {
+        if (delivery.Lease is not { } cs) return;
+        lock (_gate)
+        {
+            if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return;
+            if (delivery.Messages.Count > 0)
+            {
+                cs.Cursor = delivery.Cursor;
+                cs.HighWater = Math.Max(cs.HighWater, delivery.Cursor);
+            }
+            cs.Missed -= delivery.Missed;
+            cs.EvictedDuringLease = 0;
+            cs.LeaseActive = false;
+        }
+    }
+
+    /// <summary>Gives the delivery back: the cursor stays and the messages come again on the next listen.</summary>
+    public void Abandon(in Delivery delivery)
+    {
+        if (delivery.Lease is not { } cs) return;
+        lock (_gate)
+        {
+            if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return;
+            EndLeaseUncommitted(cs);
+        }
+    }
+
+    // Caller holds _gate. What left the ring while leased was never delivered after all.
+    private static void EndLeaseUncommitted(CallsignState cs)
+    {
+        cs.Missed += cs.EvictedDuringLease;
+        cs.EvictedDuringLease = 0;
+        cs.LeaseActive = false;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Delivery> ParkAsync(Session session, CallsignState cs, TimeSpan timeout, long? since, CancellationToken ct)
+    {
+        var waiter = _waiters.Get();
+        waiter.Arm(timeout, ct);
+        Interlocked.Exchange(ref cs.Parked, waiter)?.TrySignal(WakeReason.Superseded);
+        WakeReason reason;
+        try
+        {
+            // Re-check after publishing the waiter (the other half of the no-lost-wake-up handshake), and after a
+            // race with eviction or rename that this callsign may have lost meanwhile.
+            if (!ReferenceEquals(session.Callsign, cs) || !_sessions.ContainsKey(session.Id)) waiter.TrySignal(WakeReason.Evicted);
+            else if (HasPending(cs, since)) waiter.TrySignal(WakeReason.Signalled);
+            reason = await waiter.WaitAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref cs.Parked, null, waiter);
+            waiter.Reset();
+            _waiters.Return(waiter);
+        }
+
+        // Superseded, evicted or cancelled (client gone, server stopping): answer empty and consume nothing.
+        if (reason is WakeReason.Superseded or WakeReason.Evicted or WakeReason.Cancelled)
+        {
+            return Delivery.Empty(since ?? Volatile.Read(ref cs.Cursor));
+        }
+        Touch(session);
+        return TryTake(cs, since);
+    }
+
+    private bool HasPending(CallsignState cs, long? since)
+    {
+        if (Volatile.Read(ref cs.Missed) > 0) return true;
+        return _ring.AnyAfter(since ?? Volatile.Read(ref cs.Cursor), cs.Name);
+    }
+
+    /// <summary>
+    /// Reads what is pending for <paramref name="cs"/> without a lock, then takes a lease under the lock, checking that
+    /// nothing it read left the ring in between (else it reads again: the eviction was already counted as a gap).
+    /// </summary>
+    private Delivery TryTake(CallsignState cs, long? since)
+    {
+        var batch = new List<ChannelMessage>();
+        while (true)
+        {
+            var cursor = since ?? Volatile.Read(ref cs.Cursor);
+            batch.Clear();
+            var startPosition = _ring.ReadAfter(cursor, cs.Name, batch, _ring.Capacity);
+            lock (_gate)
+            {
+                if (since is null && cs.Cursor != cursor) continue; // a commit moved the cursor meanwhile
+                if (_ring.OldestPosition > startPosition && batch.Count > 0 && batch[0].Position < _ring.OldestPosition) continue;
+
+                if (cs.StatusInbox is { Count: > 0 } inbox)
+                {
+                    // Statuses are never stored; they join the batch in id order.
+                    while (inbox.TryDequeue(out var status)) if (status.Id > cursor) batch.Add(status);
+                    batch.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+                }
+
+                var missed = cs.Missed;
+                if (batch.Count == 0 && missed == 0) return Delivery.Empty(cursor);
+                if (cs.LeaseActive) EndLeaseUncommitted(cs); // an older take never came back: this one replaces it
+                var newCursor = batch.Count > 0 ? batch[^1].Id : cursor;
+                cs.LeaseVersion++;
+                cs.LeaseActive = true;
+                cs.LeaseFrom = cursor;
+                cs.LeaseCursor = newCursor;
+                cs.EvictedDuringLease = 0;
+                return new Delivery(batch, newCursor, missed, missed > 0 ? _ring.OldestId : null, cs, cs.LeaseVersion);
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+
+namespace RogerRat.Core;
+
+/// <summary>
+/// One channel: roster, sessions, the message ring, a cursor per callsign, and the listens parked on it.
+/// <para>Concurrency design. Reads of the ring never lock (<see cref="MessageRing"/>). One lock, <c>_gate</c>, serialises
+/// what must be atomic: roster changes (join, leave, rename, GC), appends (an id must be assigned and published in order,
+/// and an eviction must be accounted against cursors it races with), and lease changes (take, commit, abandon). Each
+/// critical section is short and O(1) except eviction accounting of a broadcast, which walks the callsigns
+/// (bounded by <see cref="HubOptions.MaxCallsignsPerChannel"/>). Waking listeners happens after the lock is released and
+/// touches only the lock-free <see cref="CallsignState.Parked"/> slots.</para>
+/// <para>No lost wake-up: a listen publishes its waiter with an interlocked exchange (a full fence) and then re-reads
+/// the ring's tail; a send publishes the tail and then issues a full fence before it reads the parked slots. One of the
+/// two always sees the other.</para>
+/// </summary>
+public sealed partial class Channel
+{
+    private readonly Lock _gate = new();
+    private readonly HubOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RandomSource _random;
+    private readonly HubCounters _counters;
+    private readonly IMessageRing _ring;
+    private readonly MessageValidator _validator;
+    private readonly Microsoft.Extensions.ObjectPool.ObjectPool<ListenWaiter> _waiters;
+
+    private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _tombstones = new(StringComparer.Ordinal);
+    private readonly Queue<(string SessionId, long At)> _tombstoneOrder = new();
+    private readonly Dictionary<string, CallsignState> _callsigns = new(StringComparer.Ordinal);
+    private readonly List<CallsignState> _joinOrder = [];
+    private readonly IdempotencyCache _idempotency;
+
+    // Copy-on-write snapshot of every callsign, for the lock-free broadcast wake.
+    private CallsignState[] _allCallsigns = [];
+
+    private long _lastId;
+    private long _firstJoinedAt;
+    private long _lastActivityAt;
+
+    internal Channel(ChannelSettings settings, HubOptions options, TimeProvider time, RandomSource random, HubCounters counters,
+        Microsoft.Extensions.ObjectPool.ObjectPool<ListenWaiter> waiters)
+    {
+        Settings = settings;
+        _options = options;
+        _time = time;
+        _random = random;
+        _counters = counters;
+        _waiters = waiters;
+        _ring = options.RingFactory(options.RingCapacity);
+        _validator = new MessageValidator(options);
+        _idempotency = new IdempotencyCache(options.MaxIdempotencyKeysPerChannel);
+        _lastActivityAt = Now;
+    }
+
+    public ChannelSettings Settings { get; }
+
+    public string Id => Settings.Id;
+
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Checks the owner password (constant-time); false when the channel has none.</summary>
+    public bool VerifyOwnerPassword(string? password) =>
+        Settings.OwnerPassword is { } stored && password is not null && Secrets.PasswordMatches(stored, password);
+
+    /// <summary>Refreshes the session's TTL (reference §2.8).</summary>
+    public void Keepalive(string? sessionId) => Touch(EnsureJoined(sessionId));
+
+    /// <summary>Online callsigns, sorted ordinally.</summary>
+    public string[] Roster()
+    {
+        lock (_gate)
+        {
+            var r = new string[_joinOrder.Count];
+            for (var i = 0; i < r.Length; i++) r[i] = _joinOrder[i].Name;
+            Array.Sort(r, StringComparer.Ordinal);
+            return r;
+        }
+    }
+
+    /// <summary>Online callsigns in join order, 1-based (the <c>#N</c> addresses).</summary>
+    public RosterEntry[] RosterWithIndex()
+    {
+        lock (_gate)
+        {
+            var r = new RosterEntry[_joinOrder.Count];
+            for (var i = 0; i < r.Length; i++) r[i] = new RosterEntry(i + 1, _joinOrder[i].Name, _joinOrder[i].JoinedAt);
+            return r;
+        }
+    }
+
+    /// <summary>Every callsign ever joined (and still remembered), sorted, with its online index.</summary>
+    public HistoricRosterEntry[] RosterAll()
+    {
+        lock (_gate)
+        {
+            var r = new HistoricRosterEntry[_callsigns.Count];
+            var i = 0;
+            foreach (var cs in _callsigns.Values)
+            {
+                var idx = _joinOrder.IndexOf(cs);
+                r[i++] = new HistoricRosterEntry(cs.Name, cs.IsOnline, idx >= 0 ? idx + 1 : null);
+            }
+            Array.Sort(r, static (a, b) => string.CompareOrdinal(a.Callsign, b.Callsign));
+            return r;
+        }
+    }
+
+    /// <summary>The last <paramref name="n"/> stored messages, clamped to 1..ring capacity (DMs included, as the original).</summary>
+    public ChannelMessage[] History(int n) => _ring.Last(Math.Clamp(n, 1, _options.RingCapacity));
+
+    /// <summary>Number of online sessions.</summary>
+    public int AgentCount => _sessions.Count;
+
+    public ChannelStats Stats()
+    {
+        lock (_gate)
+        {
+            return new ChannelStats(_sessions.Count, _callsigns.Count, (int)Math.Min(_ring.Tail, _ring.Capacity),
+                _firstJoinedAt == 0 ? null : _firstJoinedAt, _lastActivityAt);
+        }
+    }
+
+    /// <summary>Whether anyone ever joined (admin summaries list only those).</summary>
+    public bool EverJoined => Volatile.Read(ref _firstJoinedAt) != 0;
+
+    private Session EnsureJoined(string? sessionId)
+    {
+        if (string.IsNullOrEmpty(sessionId)) throw new HubException(HubErrors.SessionHeaderRequiredFromJoin);
+        if (_sessions.TryGetValue(sessionId, out var session)) return session;
+        throw new HubException(_tombstones.ContainsKey(sessionId) ? HubErrors.SessionExpiredError : HubErrors.NotJoinedToChannel);
+    }
+
+    private void Touch(Session session)
+    {
+        var now = Now;
+        session.Touch(now);
+        Volatile.Write(ref _lastActivityAt, now);
+    }
+
+    // Caller holds _gate.
+    private void Tombstone(string sessionId, long now)
+    {
+        _tombstones[sessionId] = now;
+        _tombstoneOrder.Enqueue((sessionId, now));
+        while (_tombstones.Count > _options.MaxTombstonesPerChannel && _tombstoneOrder.TryDequeue(out var oldest))
+        {
+            // Skip queue entries made stale by a re-join and a later tombstone of the same id.
+            if (_tombstones.TryGetValue(oldest.SessionId, out var at) && at == oldest.At) _tombstones.TryRemove(oldest.SessionId, out _);
+        }
+    }
+
+    // Caller holds _gate. Takes the session offline: releases its callsign, wakes its parked listen, leaves a tombstone.
+    private void Evict(Session session, long now)
+    {
+        _sessions.TryRemove(session.Id, out _);
+        var cs = session.Callsign;
+        Release(cs);
+        Tombstone(session.Id, now);
+    }
+
+    // Caller holds _gate.
+    private void Release(CallsignState cs)
+    {
+        cs.Holder = null;
+        _joinOrder.Remove(cs);
+        Volatile.Read(ref cs.Parked)?.TrySignal(WakeReason.Evicted);
+    }
+
+    [System.Diagnostics.Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        System.Diagnostics.Debug.Assert(_gate.IsHeldByCurrentThread);
+        foreach (var s in _sessions.Values)
+        {
+            System.Diagnostics.Debug.Assert(ReferenceEquals(s.Callsign.Holder, s), "a session's callsign is held by it");
+        }
+        System.Diagnostics.Debug.Assert(_joinOrder.Count == _sessions.Count, "one online callsign per session");
+    }
+}
+
+/// <summary>An online callsign and its <c>#N</c> index.</summary>
+public readonly record struct RosterEntry(int Idx, string Callsign, long JoinedAt);
+
+/// <summary>A remembered callsign; <see cref="Idx"/> is its <c>#N</c> when online.</summary>
+public readonly record struct HistoricRosterEntry(string Callsign, bool Online, int? Idx);
+
+/// <summary>Channel counters for <c>/stats</c>.</summary>
+public readonly record struct ChannelStats(int AgentCount, int HistoricCallsignsCount, int MessageCountInBuffer, long? FirstJoinedAt,
+    long LastActivityAt);

@@ -1,0 +1,41 @@
+namespace RogerRat.Core;
+
+/// <summary>
+/// What a listen hands to its transport: the messages, the cursor they would commit, and the gap report. Nothing is
+/// consumed until the transport calls <see cref="Channel.Commit"/> after its write succeeded; on failure it calls
+/// <see cref="Channel.Abandon"/> (or nothing: an uncommitted lease is replaced by the next listen).
+/// </summary>
+public readonly struct Delivery
+{
+    internal Delivery(IReadOnlyList<ChannelMessage> messages, long cursor, long missed, long? oldestAvailableId,
+        CallsignState? lease, int leaseVersion)
+    {
+        Messages = messages;
+        Cursor = cursor;
+        Missed = missed;
+        OldestAvailableId = oldestAvailableId;
+        Lease = lease;
+        LeaseVersion = leaseVersion;
+    }
+
+    public IReadOnlyList<ChannelMessage> Messages { get; }
+
+    /// <summary>The id to pass as <c>since</c> to resume right after this delivery.</summary>
+    public long Cursor { get; }
+
+    /// <summary>Eligible messages that left the ring before they could be delivered (0 = no gap).</summary>
+    public long Missed { get; }
+
+    /// <summary>Id of the oldest message still in the ring, reported with a gap.</summary>
+    public long? OldestAvailableId { get; }
+
+    public bool TimedOut => Messages.Count == 0 && Missed == 0;
+
+    /// <summary>True when the transport must commit or abandon this delivery.</summary>
+    public bool NeedsCommit => Lease is not null;
+
+    internal CallsignState? Lease { get; }
+    internal int LeaseVersion { get; }
+
+    internal static Delivery Empty(long cursor) => new([], cursor, 0, null, null, 0);
+}

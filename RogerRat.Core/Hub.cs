@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.ObjectPool;
+
+namespace RogerRat.Core;
+
+/// <summary>
+/// The channel registry: creation, lookup, bearer checks, public bands, global counters and the periodic garbage
+/// collector. Channels live in a concurrent map; creation is serialised by a lock only to keep the cap exact.
+/// </summary>
+public sealed class Hub : IDisposable
+{
+    /// <summary>The public bands (reference §1.1), open to anyone; the token is ignored.</summary>
+    public static readonly IReadOnlyList<(string Id, string Description)> BandDescriptions =
+    [
+        ("general", "open public band — drop in, say hi, see who else is around"),
+        ("help", "public band for asking other agents for help with a task"),
+        ("random", "public band for off-topic / experimentation — anything goes"),
+    ];
+
+    private readonly ConcurrentDictionary<string, Channel> _channels = new(StringComparer.Ordinal);
+    private readonly Lock _createGate = new();
+    private readonly HubCounters _counters;
+    private readonly ObjectPool<ListenWaiter> _waiters;
+    private readonly ITimer? _gcTimer;
+
+    public Hub(HubOptions? options = null, TimeProvider? time = null, RandomSource? random = null, bool runGarbageCollector = true)
+    {
+        Options = options ?? new HubOptions();
+        Time = time ?? TimeProvider.System;
+        Random = random ?? RandomSource.Secure;
+        _counters = new HubCounters(Time.GetUtcNow().ToUnixTimeMilliseconds());
+        _waiters = new DefaultObjectPoolProvider { MaximumRetained = 4096 }.Create(new WaiterPolicy(Time));
+        foreach (var (id, _) in BandDescriptions)
+        {
+            _channels[id] = NewChannel(new ChannelSettings
+            {
+                Id = id,
+                TokenHash = Secrets.HashToken("public"),
+                CreatedAt = _counters.StartedAt,
+                SessionTtl = Options.DefaultSessionTtl,
+                IsBand = true,
+            });
+        }
+        if (runGarbageCollector)
+        {
+            _gcTimer = Time.CreateTimer(static s => ((Hub)s!).CollectGarbage(), this, Options.GcInterval, Options.GcInterval);
+        }
+    }
+
+    public HubOptions Options { get; }
+    public TimeProvider Time { get; }
+    public RandomSource Random { get; }
+
+    public HubStats Stats => new(_counters.ChannelsCreated, _counters.JoinsTotal, _counters.MessagesTotal, _counters.StartedAt);
+
+    public int ChannelCount => _channels.Count;
+
+    /// <summary>Creates a channel (reference §2.4 steps 3–4): validates the password and TTL, mints id and token.</summary>
+    public CreatedChannel CreateChannel(CreateChannelSpec spec)
+    {
+        var password = spec.OwnerPassword?.Trim();
+        if (password is { Length: 0 }) password = null;
+        if (password is not null && password.Length < Options.MinOwnerPasswordChars)
+        {
+            throw new HubException(HubErrors.OwnerPasswordTooShort(Options.MinOwnerPasswordChars));
+        }
+        if (password is not null && password.Length > Options.MaxOwnerPasswordChars)
+        {
+            throw new HubException(HubErrors.OwnerPasswordTooLong(Options.MaxOwnerPasswordChars));
+        }
+        if (spec.TrustMode == TrustMode.Trusted && password is null) throw new HubException(HubErrors.TrustedNeedsPassword);
+        var ttl = Options.DefaultSessionTtl;
+        if (spec.SessionTtlSeconds is { } seconds)
+        {
+            if (!double.IsFinite(seconds)) throw new HubException(HubErrors.SessionTtlNotNumber);
+            var ms = Math.Floor(seconds * 1000);
+            if (ms <= 0) throw new HubException(HubErrors.SessionTtlNotPositive);
+            if (ms > Options.MaxSessionTtl.TotalMilliseconds) throw new HubException(HubErrors.SessionTtlTooLarge);
+            ttl = TimeSpan.FromMilliseconds(ms);
+        }
+
+        var token = Secrets.NewToken(Random);
+        var passwordHash = password is null ? null : Secrets.HashPassword(password, Options.OwnerPasswordIterations, Random);
+        lock (_createGate)
+        {
+            if (_channels.Count >= Options.MaxChannels) throw new HubException(HubErrors.TooManyChannels);
+            string id;
+            do id = ChannelIds.Next(Random);
+            while (_channels.ContainsKey(id));
+            var channel = NewChannel(new ChannelSettings
+            {
+                Id = id,
+                TokenHash = Secrets.HashToken(token),
+                CreatedAt = Time.GetUtcNow().ToUnixTimeMilliseconds(),
+                Retention = spec.Retention,
+                TrustMode = spec.TrustMode,
+                SessionTtl = ttl,
+                OwnerPassword = passwordHash,
+                RequireIdentity = spec.RequireIdentity,
+            });
+            _channels[id] = channel;
+            _counters.ChannelCreated();
+            return new CreatedChannel(channel, token, password);
+        }
+    }
+
+    /// <summary>16 hex chars, like the original's auto-minted owner password (go preset).</summary>
+    public string MintOwnerPassword() => Random.NewUuid().Replace("-", "", StringComparison.Ordinal)[..16];
+
+    public bool TryGetChannel(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Channel? channel) =>
+        _channels.TryGetValue(id, out channel);
+
+    /// <summary>The channel, or 404 <c>channel not found</c>.</summary>
+    public Channel GetChannel(string id) =>
+        _channels.TryGetValue(id, out var channel) ? channel : throw new HubException(HubErrors.ChannelNotFound);
+
+    /// <summary>Bearer check (reference §2.0): bands are open; otherwise a constant-time compare of token digests.</summary>
+    public static bool IsAuthorized(Channel channel, string? token) =>
+        channel.Settings.IsBand || Secrets.TokenMatches(channel.Settings.TokenHash, token);
+
+    /// <summary>Every channel (admin summaries, shutdown).</summary>
+    public IEnumerable<Channel> Channels => _channels.Values;
+
+    /// <summary>One collector pass over every channel; the timer calls it every <see cref="HubOptions.GcInterval"/>.</summary>
+    public int CollectGarbage()
+    {
+        var evicted = 0;
+        foreach (var channel in _channels.Values) evicted += channel.CollectGarbage();
+        return evicted;
+    }
+
+    /// <summary>Answers every parked listen with an empty result (graceful shutdown).</summary>
+    public void WakeAllListeners()
+    {
+        foreach (var channel in _channels.Values) channel.WakeAllEmpty();
+    }
+
+    public void Dispose()
+    {
+        _gcTimer?.Dispose();
+        WakeAllListeners();
+    }
+
+    private Channel NewChannel(ChannelSettings settings) => new(settings, Options, Time, Random, _counters, _waiters);
+
+    private sealed class WaiterPolicy(TimeProvider time) : PooledObjectPolicy<ListenWaiter>
+    {
+        public override ListenWaiter Create() => new(time);
+
+        public override bool Return(ListenWaiter obj) => true;
+    }
+}
