@@ -15,6 +15,8 @@ public sealed partial class Channel
         var session = EnsureJoined(sessionId);
         Touch(session);
         var cs = session.Callsign;
+        // A new listen from the session supersedes its parked one, which then answers empty and consumes nothing.
+        if (Volatile.Read(ref cs.Parked) is not null) Interlocked.Exchange(ref cs.Parked, null)?.TrySignal(WakeReason.Superseded);
         var delivery = TryTake(cs, since);
         if (delivery.NeedsCommit || timeout <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
         {

@@ -86,7 +86,7 @@ public sealed partial class Channel
             if (isStatus) QueueStatus(message, recipient);
             else if (_ring.Append(message) is { } evicted) AccountEviction(evicted);
 
-            result = new SendResult(message, recipient is not null && !recipient.IsOnline);
+            result = new SendResult(message, !isStatus && recipient is not null && !recipient.IsOnline);
             if (idempotencyKey is not null) _idempotency.Add(from, idempotencyKey, result, now + (long)_options.IdempotencyKeyLifetime.TotalMilliseconds);
             _counters.Message();
         }

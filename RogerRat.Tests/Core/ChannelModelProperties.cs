@@ -1,0 +1,302 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Microsoft.Extensions.Time.Testing;
+using RogerRat.Core;
+using RogerRat.Tests.Generators;
+
+namespace RogerRat.Tests.Core;
+
+/// <summary>
+/// Model-based property (DESIGN guarantees 1–5): random conversations run against the engine and against
+/// <see cref="ChannelModel"/>; after every step the answers, deliveries, cursors, gaps, rosters, 400/410 answers and the
+/// stored messages agree. Runs once per ring implementation.
+/// </summary>
+public class ChannelModelProperties
+{
+    private const int RingCapacity = 4;
+    private const int TtlSeconds = 60;
+
+    [Property(Arbitrary = [typeof(ChannelOpGens)], MaxTest = 300, EndSize = 120)]
+    public void Engine_agrees_with_model_lock_free_ring(ChannelScript script) =>
+        new ChannelModelRunner("lock-free", RingCapacity, TtlSeconds).Run(script);
+
+    [Fact]
+    public void Generated_scripts_reach_the_interesting_states()
+    {
+        // A property is only as good as the states its scripts reach: gaps, wakes, statuses, 410s, GC evictions.
+        var coverage = new ChannelModelRunner.Coverage();
+        foreach (var script in ChannelOpGens.Scripts().Generator.Sample(100, 200))
+        {
+            new ChannelModelRunner("lock-free", RingCapacity, TtlSeconds) { Stats = coverage }.Run(script);
+        }
+        Assert.True(coverage.Gaps > 10, $"gaps {coverage.Gaps}");
+        Assert.True(coverage.WokenWithMessages > 10, $"woken {coverage.WokenWithMessages}");
+        Assert.True(coverage.StatusDelivered > 3, $"status {coverage.StatusDelivered}");
+        Assert.True(coverage.Expired > 10, $"410 {coverage.Expired}");
+        Assert.True(coverage.GcEvictions > 3, $"gc {coverage.GcEvictions}");
+        Assert.True(coverage.Superseded > 3, $"superseded {coverage.Superseded}");
+        Assert.True(coverage.Redelivered > 3, $"redelivered after abandon {coverage.Redelivered}");
+    }
+
+    [Fact]
+    public void Runner_catches_a_wrong_model()
+    {
+        // Guard against a runner that compares nothing: the same script with a model off by one slot must fail.
+        var script = new ChannelScript([
+            new JoinOp(0, false), new JoinOp(1, false),
+            new SendOp(0, 0, 0, false), new SendOp(0, 0, 0, false), new SendOp(0, 0, 0, false),
+            new SendOp(0, 0, 0, false), new SendOp(0, 0, 0, false), new ListenOp(1, 0, 0, true),
+        ]);
+        new ChannelModelRunner("lock-free", RingCapacity, TtlSeconds).Run(script);
+        Assert.ThrowsAny<Exception>(() => new ChannelModelRunner("lock-free", RingCapacity, TtlSeconds, modelRingCapacity: RingCapacity + 1).Run(script));
+    }
+}
+
+internal sealed class ChannelModelRunner
+{
+    public static readonly Dictionary<string, Func<int, IMessageRing>> RingFactories = new()
+    {
+        ["lock-free"] = c => new MessageRing(c),
+    };
+
+    private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(10);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly Channel _channel;
+    private readonly ChannelModel _model;
+    private readonly string?[] _lastSid = new string?[ChannelOpGens.Names.Length];
+    private readonly Dictionary<string, (Task<Delivery> Task, CancellationTokenSource Cts)> _parked = [];
+    private readonly List<string> _log = [];
+
+    public Coverage Stats { get; init; } = new();
+
+    /// <summary>How often the interesting paths ran.</summary>
+    public sealed class Coverage
+    {
+        public int Gaps, WokenWithMessages, StatusDelivered, Expired, GcEvictions, Superseded, Redelivered;
+    }
+
+    private readonly HashSet<long> _abandoned = [];
+
+    public ChannelModelRunner(string ring, int ringCapacity, int ttlSeconds, int? modelRingCapacity = null)
+    {
+        var options = new HubOptions { RingCapacity = ringCapacity, OwnerPasswordIterations = 1, RingFactory = RingFactories[ring] };
+        var hub = new Hub(options, _time, runGarbageCollector: false);
+        _channel = hub.CreateChannel(new CreateChannelSpec { SessionTtlSeconds = ttlSeconds }).Channel;
+        _model = new ChannelModel(modelRingCapacity ?? ringCapacity, ttlSeconds * 1000L, (long)options.TombstoneLifetime.TotalMilliseconds)
+        {
+            Now = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+    }
+
+    public void Run(ChannelScript script)
+    {
+        try
+        {
+            foreach (var op in script.Ops)
+            {
+                _log.Add(op.ToString());
+                var wakes = new List<ChannelModel.Wake>();
+                Step(op, wakes);
+                Settle(wakes);
+                Check(Enumerable.SequenceEqual(_channel.Roster(), _model.Roster()), "roster");
+                Check(_channel.History(100).Select(m => m.Id).SequenceEqual(_model.Ring.Select(m => m.Id)), "stored messages");
+            }
+        }
+        finally
+        {
+            foreach (var p in _parked.Values) p.Cts.Cancel();
+        }
+    }
+
+    private void Step(ChannelOp op, List<ChannelModel.Wake> wakes)
+    {
+        switch (op)
+        {
+            case JoinOp j:
+                Join(j.Cs, j.WithSessionId ? _lastSid[j.Cs] : null, wakes);
+                break;
+            case RenameOp r when _lastSid[r.From] is { } sid:
+                Join(r.To, sid, wakes);
+                break;
+            case LeaveOp l when _lastSid[l.Cs] is { } sid:
+                Check(_channel.Leave(sid) == _model.Leave(sid, wakes), "leave result");
+                break;
+            case SendOp s when _lastSid[s.From] is { } sid:
+                Send(sid, s, wakes);
+                break;
+            case ListenOp l when _lastSid[l.Cs] is { } sid:
+                Listen(sid, l, wakes);
+                break;
+            case ParkOp p when _lastSid[p.Cs] is { } sid:
+                Park(sid, wakes);
+                break;
+            case DisconnectOp d when _lastSid[d.Cs] is { } sid && _parked.TryGetValue(sid, out var parked):
+                _model.Disconnect(_model.Sessions.TryGetValue(sid, out var held) ? held.Cs : "", wakes);
+                parked.Cts.Cancel();
+                break;
+            case AdvanceOp a:
+                _time.Advance(TimeSpan.FromSeconds(a.Seconds));
+                _model.Advance(a.Seconds * 1000L, wakes);
+                break;
+            case GcOp:
+                var evicted = _channel.CollectGarbage();
+                Check(evicted == _model.Gc(wakes), "sessions evicted by GC");
+                Stats.GcEvictions += evicted;
+                break;
+        }
+    }
+
+    private void Join(int csIndex, string? clientSid, List<ChannelModel.Wake> wakes)
+    {
+        var name = ChannelOpGens.Names[csIndex];
+        var predicted = _model.PredictJoin(name, clientSid);
+        var actual = Try(() => _channel.Join(new JoinRequest { Callsign = name, SessionId = clientSid }));
+        CheckError(predicted.Error, actual.Error, "join");
+        if (actual.Value is not { } result) return;
+        Check(result.Idempotent == predicted.Idempotent, $"join idempotent {result.Idempotent}");
+        if (predicted.ExistingSessionId is not null) Check(result.SessionId == predicted.ExistingSessionId, "join session id reused");
+        _model.ApplyJoin(name, result.SessionId, result.Idempotent, wakes);
+        _lastSid[csIndex] = result.SessionId;
+    }
+
+    private void Send(string sid, SendOp s, List<ChannelModel.Wake> wakes)
+    {
+        var to = s.ToKind switch
+        {
+            0 => "all",
+            1 => ChannelOpGens.Names[s.ToArg % ChannelOpGens.Names.Length],
+            2 => "#" + (s.ToArg + 1),
+            _ => "",
+        };
+        var predicted = _model.Send(sid, to, s.Status, wakes);
+        var actual = Try(() => _channel.Send(sid, new SendRequest { To = to, Text = "m", Kind = s.Status ? "status" : null }));
+        CheckError(predicted.Error, actual.Error, "send");
+        if (actual.Value is not { } result) return;
+        Check(result.Message.Id == predicted.Id, $"message id {result.Message.Id} vs {predicted.Id}");
+        Check(result.Queued == predicted.Queued, "queued");
+    }
+
+    private void Listen(string sid, ListenOp l, List<ChannelModel.Wake> wakes)
+    {
+        long? since = l.SinceKind switch
+        {
+            1 => 0,
+            2 when _model.SeenIds.Count > 0 => _model.SeenIds[l.SinceArg % _model.SeenIds.Count],
+            _ => null,
+        };
+        var error = _model.BeginListen(sid, since, parks: false, wakes, out var take);
+        var actual = Try(() =>
+        {
+            var vt = _channel.ListenAsync(sid, TimeSpan.Zero, since);
+            Check(vt.IsCompleted, "a listen with timeout 0 answers at once");
+            return vt.Result;
+        });
+        CheckError(error, actual.Error, "listen");
+        if (actual.Error is not null) return;
+        Compare(take!, actual.Value, "listen");
+        if (l.Commit)
+        {
+            _channel.Commit(actual.Value);
+            if (!take!.IsEmpty) _model.Commit(take);
+        }
+        else
+        {
+            _channel.Abandon(actual.Value);
+            foreach (var m in actual.Value.Messages) _abandoned.Add(m.Id);
+        }
+    }
+
+    private void Park(string sid, List<ChannelModel.Wake> wakes)
+    {
+        var error = _model.BeginListen(sid, null, parks: true, wakes, out var take);
+        var cts = new CancellationTokenSource();
+        var actual = Try(() => _channel.ListenAsync(sid, TimeSpan.FromMilliseconds(ChannelModel.ParkTimeoutMs), null, cts.Token).AsTask());
+        CheckError(error, actual.Error, "park");
+        if (actual.Value is not { } task) return;
+        if (take is not null)
+        {
+            // Something was pending: the listen answers without parking.
+            Check(task.IsCompleted, "a listen with messages pending answers at once");
+            var d = task.Result;
+            Compare(take, d, "listen (pending)");
+            _channel.Commit(d);
+            _model.Commit(take);
+            return;
+        }
+        if (_parked.Remove(sid, out var superseded))
+        {
+            // The session's earlier listen was superseded by this one: settle it before this one takes its place.
+            var wake = wakes.Find(w => w.SessionId == sid && w.Delivery is null);
+            Check(wake is not null, "model supersedes the earlier listen");
+            wakes.Remove(wake!);
+            Stats.Superseded++;
+            Check(superseded.Task.Wait(s_settle), "a superseded listen answers");
+            Check(superseded.Task.Result.Messages.Count == 0 && !superseded.Task.Result.NeedsCommit, "a superseded listen consumes nothing");
+        }
+        _parked[sid] = (task, cts);
+    }
+
+    private void Settle(List<ChannelModel.Wake> wakes)
+    {
+        foreach (var wake in wakes)
+        {
+            Check(_parked.Remove(wake.SessionId, out var parked), $"model wakes a listen the engine has not parked ({wake.SessionId})");
+            Check(parked.Task.Wait(s_settle), "a parked listen that should answer now did not (lost wake-up)");
+            var d = parked.Task.Result;
+            if (wake.Delivery is null)
+            {
+                Check(d.Messages.Count == 0 && d.Missed == 0 && !d.NeedsCommit, $"an ended listen answers empty, got {Describe(d)}");
+                continue;
+            }
+            Compare(wake.Delivery, d, "woken listen");
+            _channel.Commit(d);
+            _model.Commit(wake.Delivery);
+        }
+        foreach (var (sid, parked) in _parked)
+        {
+            Check(!parked.Task.IsCompleted, $"listen of {sid} answered though nothing was pending: {(parked.Task.IsCompletedSuccessfully ? Describe(parked.Task.Result) : "faulted")}");
+        }
+    }
+
+    private void Compare(ChannelModel.Take expected, Delivery actual, string what)
+    {
+        Check(actual.Messages.Select(m => m.Id).SequenceEqual(expected.Ids)
+              && actual.Cursor == expected.Cursor && actual.Missed == expected.Missed
+              && actual.OldestAvailableId == expected.OldestAvailableId,
+            $"{what}: expected {expected}, got {Describe(actual)}");
+        Check(actual.NeedsCommit == !expected.IsEmpty, $"{what}: needs commit");
+        if (actual.Missed > 0) Stats.Gaps++;
+        if (actual.Messages.Any(m => m.Kind == MessageKind.Status)) Stats.StatusDelivered++;
+        if (actual.Messages.Any(m => _abandoned.Contains(m.Id))) Stats.Redelivered++;
+        if (what == "woken listen" && actual.Messages.Count > 0) Stats.WokenWithMessages++;
+    }
+
+    private static string Describe(Delivery d) =>
+        $"[{string.Join(",", d.Messages.Select(m => m.Id))}] cursor={d.Cursor} missed={d.Missed} oldest={d.OldestAvailableId}";
+
+    private static (T? Value, HubError? Error) Try<T>(Func<T> action)
+    {
+        try
+        {
+            return (action(), null);
+        }
+        catch (HubException e)
+        {
+            return (default, e.Error);
+        }
+    }
+
+    private void CheckError((int, string)? expected, HubError? actual, string what)
+    {
+        if (actual?.Status == 410) Stats.Expired++;
+        var actualPair = actual is null ? ((int, string)?)null : (actual.Status, actual.Code ?? "");
+        Check(expected == actualPair, $"{what}: expected error {expected?.ToString() ?? "none"}, got {actualPair?.ToString() ?? "none"} {actual?.Message}");
+    }
+
+    private void Check(bool condition, string message)
+    {
+        if (!condition) throw new Xunit.Sdk.XunitException($"{message}\nafter:\n  {string.Join("\n  ", _log)}");
+    }
+}
