@@ -55,7 +55,7 @@ public sealed partial class Channel
                 {
                     // Same session (idempotent) or adoption: hand back the live session, change nothing else.
                     Touch(holder);
-                    return new JoinResult(holder.Id, name, true, Roster(), History(_options.JoinHistoryCount), null);
+                    return new JoinResult(holder.Id, name, true, Roster(), JoinHistory(), null);
                 }
                 throw new HubException(HubErrors.CallsignInUse(name));
             }
@@ -91,7 +91,7 @@ public sealed partial class Channel
             if (_firstJoinedAt == 0) Volatile.Write(ref _firstJoinedAt, now);
             _counters.Join();
             AssertInvariants();
-            return new JoinResult(sessionId, name, false, Roster(), History(_options.JoinHistoryCount), mintedKey);
+            return new JoinResult(sessionId, name, false, Roster(), JoinHistory(), mintedKey);
         }
     }
 

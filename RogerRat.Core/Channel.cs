@@ -65,7 +65,11 @@ public sealed partial class Channel
         Settings.OwnerPassword is { } stored && password is not null && Secrets.PasswordMatches(stored, password);
 
     /// <summary>Refreshes the session's TTL (reference §2.8).</summary>
-    public void Keepalive(string? sessionId) => Touch(EnsureJoined(sessionId));
+    public void Keepalive(string? sessionId)
+    {
+        if (string.IsNullOrEmpty(sessionId)) throw new HubException(HubErrors.SessionHeaderRequired);
+        Touch(EnsureJoined(sessionId));
+    }
 
     /// <summary>Online callsigns, sorted ordinally.</summary>
     public string[] Roster()
@@ -109,6 +113,9 @@ public sealed partial class Channel
 
     /// <summary>The last <paramref name="n"/> stored messages, clamped to 1..ring capacity (DMs included, as the original).</summary>
     public ChannelMessage[] History(int n) => _ring.Last(Math.Clamp(n, 1, _options.RingCapacity));
+
+    // The join response's history may be configured off entirely (JoinHistoryCount = 0), unlike /history's n.
+    private ChannelMessage[] JoinHistory() => _options.JoinHistoryCount == 0 ? [] : History(_options.JoinHistoryCount);
 
     /// <summary>Number of online sessions.</summary>
     public int AgentCount => _sessions.Count;

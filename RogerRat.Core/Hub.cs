@@ -58,6 +58,9 @@ public sealed class Hub : IDisposable
     /// <summary>Creates a channel (reference §2.4 steps 3–4): validates the password and TTL, mints id and token.</summary>
     public CreatedChannel CreateChannel(CreateChannelSpec spec)
     {
+        // The original rejects a non-number TTL while reading fields, before any password rule.
+        if (spec.SessionTtlSeconds is { } raw && !double.IsFinite(raw)) throw new HubException(HubErrors.SessionTtlNotNumber);
+
         var password = spec.OwnerPassword?.Trim();
         if (password is { Length: 0 }) password = null;
         if (password is not null && password.Length < Options.MinOwnerPasswordChars)
@@ -72,13 +75,11 @@ public sealed class Hub : IDisposable
         var ttl = Options.DefaultSessionTtl;
         if (spec.SessionTtlSeconds is { } seconds)
         {
-            if (!double.IsFinite(seconds)) throw new HubException(HubErrors.SessionTtlNotNumber);
             var ms = Math.Floor(seconds * 1000);
             if (ms <= 0) throw new HubException(HubErrors.SessionTtlNotPositive);
             if (ms > Options.MaxSessionTtl.TotalMilliseconds) throw new HubException(HubErrors.SessionTtlTooLarge);
             ttl = TimeSpan.FromMilliseconds(ms);
         }
-
         var token = Secrets.NewToken(Random);
         var passwordHash = password is null ? null : Secrets.HashPassword(password, Options.OwnerPasswordIterations, Random);
         lock (_createGate)

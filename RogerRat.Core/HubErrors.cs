@@ -33,8 +33,8 @@ public static class HubErrors
     public static readonly HubError TooManyChannels = new(503, CapacityExceeded, "this hub holds the most channels it may; try again later");
 
     // Channel lookup and bearer.
-    public static readonly HubError ChannelNotFound = new(404, null, "channel not found");
-    public static readonly HubError InvalidBearer = new(401, null, "invalid bearer token");
+    public static readonly HubError ChannelNotFound = new(404, NotFound, "channel not found");
+    public static readonly HubError InvalidBearer = new(401, Unauthorized, "invalid bearer token");
 
     // Join.
     public static readonly HubError CallsignRequired = new(400, Invalid, "callsign required");

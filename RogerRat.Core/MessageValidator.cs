@@ -26,7 +26,7 @@ internal sealed class MessageValidator(HubOptions options)
         _ => throw new HubException(HubErrors.InvalidKind(raw, raw is "text" or "msg" or "chat")),
     };
 
-    public string[]? SuggestedReplies(IReadOnlyList<string>? raw)
+    public string[]? SuggestedReplies(IReadOnlyList<string?>? raw)
     {
         if (raw is null || raw.Count == 0) return null;
         if (raw.Count > options.MaxSuggestedReplies) throw new HubException(HubErrors.SuggestedRepliesTooMany(options.MaxSuggestedReplies));

@@ -14,8 +14,8 @@ public sealed class SendRequest
     public string? Kind { get; init; }
     /// <summary>Raw <c>priority</c>: null when absent.</summary>
     public string? Priority { get; init; }
-    public IReadOnlyList<string>? SuggestedReplies { get; init; }
-    public IReadOnlyList<AttachmentInput>? Attachments { get; init; }
+    public IReadOnlyList<string?>? SuggestedReplies { get; init; }
+    public IReadOnlyList<AttachmentInput?>? Attachments { get; init; }
 }
 
 /// <summary>An attachment as sent; <see cref="MessageValidator"/> checks it.</summary>

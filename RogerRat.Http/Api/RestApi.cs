@@ -1,0 +1,213 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RogerRat.Core;
+
+namespace RogerRat.Http.Api;
+
+/// <summary>
+/// The REST face of a hub (reference §2 with PROTOCOL §1–2): routes, the error mapping (one place), the hub token
+/// guard, rate limits and the original's security headers. Transport-independent: an adapter feeds it
+/// <see cref="IApiRequest"/> and writes the <see cref="ApiResponse"/>.
+/// </summary>
+public sealed partial class RestApi
+{
+    private static readonly KeyValuePair<string, string>[] s_securityHeaders =
+    [
+        new("X-Content-Type-Options", "nosniff"),
+        new("X-Frame-Options", "DENY"),
+        new("Referrer-Policy", "strict-origin-when-cross-origin"),
+        new("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
+        new("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        new("Content-Security-Policy",
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
+    ];
+
+    private static readonly HubError s_notFound = new(404, HubErrors.NotFound, "not found");
+    private static readonly HubError s_hubTokenRequired = new(401, HubErrors.Unauthorized,
+        "this hub requires its access token: send it as X-RogerRat-Token (or as the bearer on routes without a channel token)");
+
+    private readonly Hub _hub;
+    private readonly RestApiOptions _options;
+    private readonly ILogger _logger;
+    private readonly RateLimiter? _sendLimiter;
+    private readonly RateLimiter? _bandSendLimiter;
+    private readonly RateLimiter? _createLimiter;
+    private readonly RateLimiter? _joinLimiter;
+
+    public RestApi(Hub hub, RestApiOptions options, ILogger? logger = null)
+    {
+        _hub = hub;
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        var limits = options.RateLimits;
+        _sendLimiter = limits.SendsPerMinute > 0 ? new RateLimiter(limits.SendsPerMinute, hub.Time) : null;
+        _bandSendLimiter = limits.BandSendsPerMinute > 0 ? new RateLimiter(limits.BandSendsPerMinute, hub.Time) : null;
+        _createLimiter = limits.CreatesPerMinute > 0 ? new RateLimiter(limits.CreatesPerMinute, hub.Time) : null;
+        _joinLimiter = limits.JoinsPerMinute > 0 ? new RateLimiter(limits.JoinsPerMinute, hub.Time) : null;
+    }
+
+    public Hub Hub => _hub;
+
+    public RestApiOptions Options => _options;
+
+    /// <summary>Handles one request; never throws for bad input (every failure is a JSON error response).</summary>
+    public async ValueTask<ApiResponse> HandleAsync(IApiRequest request)
+    {
+        ApiResponse response;
+        try
+        {
+            response = await DispatchAsync(request).ConfigureAwait(false);
+        }
+        catch (HubException e)
+        {
+            response = ErrorResponse(e.Error);
+        }
+        catch (OperationCanceledException) when (request.Aborted.IsCancellationRequested)
+        {
+            response = ErrorResponse(new HubError(503, "unavailable", "request cancelled"));
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "unhandled error on {Method} {Path}", request.Method, request.Path);
+            response = ErrorResponse(new HubError(500, "internal", "internal"));
+        }
+        response.Headers.AddRange(s_securityHeaders);
+        return response;
+    }
+
+    internal static ApiResponse ErrorResponse(HubError error) => new(error.Status, ApiResponse.Json, WireJson.Error(error));
+
+    private ValueTask<ApiResponse> DispatchAsync(IApiRequest r)
+    {
+        var path = r.Path;
+        var get = r.Method is "GET" or "HEAD";
+        var post = r.Method == "POST";
+
+        if (path.StartsWith("/api/channels", StringComparison.Ordinal))
+        {
+            RequireHubToken(r, channelRoute: path.Length > "/api/channels".Length);
+            var rest = path.AsSpan("/api/channels".Length);
+            if (rest.IsEmpty || rest is "/")
+            {
+                return post ? Sync(CreateChannel(r)) : Sync(MethodNotAllowed("POST"));
+            }
+            if (rest[0] != '/') return Sync(ErrorResponse(s_notFound));
+            rest = rest[1..];
+            var slash = rest.IndexOf('/');
+            var id = Uri.UnescapeDataString((slash < 0 ? rest : rest[..slash]).ToString());
+            var action = slash < 0 ? "" : rest[(slash + 1)..].ToString();
+            return action switch
+            {
+                "" => get ? Sync(ChannelInfo(id)) : Sync(MethodNotAllowed("GET")),
+                "join" => post ? Sync(Join(r, id)) : Sync(MethodNotAllowed("POST")),
+                "keepalive" => post ? Sync(Keepalive(r, id)) : Sync(MethodNotAllowed("POST")),
+                "send" => post ? Sync(Send(r, id)) : Sync(MethodNotAllowed("POST")),
+                "leave" => post ? Sync(Leave(r, id)) : Sync(MethodNotAllowed("POST")),
+                "listen" => get ? ListenAsync(r, id, wait: false) : Sync(MethodNotAllowed("GET")),
+                "wait" => get ? ListenAsync(r, id, wait: true) : Sync(MethodNotAllowed("GET")),
+                "stats" => get ? Sync(ChannelStats(r, id)) : Sync(MethodNotAllowed("GET")),
+                "roster" => get ? Sync(Roster(r, id)) : Sync(MethodNotAllowed("GET")),
+                "history" => get ? Sync(History(r, id)) : Sync(MethodNotAllowed("GET")),
+                "transcript" => get ? Sync(Transcript(r, id)) : Sync(MethodNotAllowed("GET")),
+                _ => Sync(ErrorResponse(s_notFound)),
+            };
+        }
+
+        return path switch
+        {
+            "/api/bands" => get ? Sync(Guarded(r, Bands)) : Sync(MethodNotAllowed("GET")),
+            "/api/stats" => get ? Sync(Guarded(r, GlobalStats)) : Sync(MethodNotAllowed("GET")),
+            _ => Sync(Discovery(r, get)),
+        };
+    }
+
+    private static ValueTask<ApiResponse> Sync(ApiResponse response) => new(response);
+
+    private static ApiResponse MethodNotAllowed(string allow) =>
+        ErrorResponse(new HubError(405, "method_not_allowed", $"method not allowed; use {allow}")).WithHeader("Allow", allow);
+
+    private ApiResponse Guarded(IApiRequest r, Func<ApiResponse> route)
+    {
+        RequireHubToken(r, channelRoute: false);
+        return route();
+    }
+
+    // PROTOCOL §2.1. On channel routes the bearer is the channel's, so the hub token travels in its own header.
+    private void RequireHubToken(IApiRequest r, bool channelRoute)
+    {
+        if (_options.HubToken is not { } token) return;
+        if (Secrets.PlainMatches(token, r.Header("X-RogerRat-Token"))) return;
+        if (!channelRoute && Secrets.PlainMatches(token, Bearer(r))) return;
+        throw new HubException(s_hubTokenRequired);
+    }
+
+    /// <summary>The bearer token (reference §2.0: exactly <c>Bearer </c>, case-sensitive, rest trimmed), or null.</summary>
+    internal static string? Bearer(IApiRequest r)
+    {
+        var auth = r.Header("Authorization");
+        return auth is not null && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth["Bearer ".Length..].Trim() : null;
+    }
+
+    /// <summary>The channel, after the bearer check (reference §2.0): 404 unknown, bands open, else 401 on mismatch.</summary>
+    private Channel AuthorizedChannel(IApiRequest r, string id)
+    {
+        var channel = _hub.GetChannel(id);
+        if (!Hub.IsAuthorized(channel, Bearer(r))) throw new HubException(HubErrors.InvalidBearer);
+        return channel;
+    }
+
+    /// <summary>The client's address: the socket peer, or the first <c>X-Forwarded-For</c> hop when the peer is a trusted proxy.</summary>
+    internal string ClientAddress(IApiRequest r)
+    {
+        var peer = r.RemoteAddress;
+        if (peer is not null && _options.TrustedProxies.Count > 0 && IsTrustedProxy(peer)
+            && r.Header("X-Forwarded-For") is { } forwarded)
+        {
+            var first = forwarded.Split(',')[0].Trim();
+            if (IPAddress.TryParse(first, out var client)) return client.ToString();
+        }
+        return peer?.ToString() ?? "unknown";
+    }
+
+    private bool IsTrustedProxy(IPAddress peer)
+    {
+        var p = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
+        foreach (var proxy in _options.TrustedProxies)
+        {
+            if (proxy.Equals(p)) return true;
+        }
+        return false;
+    }
+
+    private static void ApplyRateHeaders(ApiResponse response, RateLimiter limiter, RateLimiter.Decision d)
+    {
+        response.WithHeader("X-RateLimit-Limit", limiter.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithHeader("X-RateLimit-Remaining", d.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithHeader("X-RateLimit-Reset", d.ResetUnixSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static ApiResponse RateLimited(RateLimiter limiter, RateLimiter.Decision d, string what)
+    {
+        var body = WireJson.Write((what, d.RetryAfterSeconds), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("error"u8, s.what);
+            w.WriteString("code"u8, HubErrors.RateLimited);
+            w.WriteNumber("retry_after_seconds"u8, s.RetryAfterSeconds);
+            w.WriteEndObject();
+        });
+        var response = new ApiResponse(429, ApiResponse.Json, body);
+        ApplyRateHeaders(response, limiter, d);
+        return response.WithHeader("Retry-After", d.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Drops idle rate-limit buckets; the host calls it with the hub's GC.</summary>
+    public void Prune()
+    {
+        _sendLimiter?.Prune();
+        _bandSendLimiter?.Prune();
+        _createLimiter?.Prune();
+        _joinLimiter?.Prune();
+    }
+}

@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using RogerRat.Core;
+
+namespace RogerRat.Http.Api;
+
+/// <summary>
+/// The wire shapes (reference §1.8, Appendix A), written with <see cref="Utf8JsonWriter"/>: no reflection, key order as
+/// the original emits, optional fields omitted rather than null.
+/// </summary>
+public static class WireJson
+{
+    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    /// <summary>Writes one JSON document and returns its bytes; the buffer and writer are reused per thread.</summary>
+    public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, s_options);
+        writer.Reset(buffer);
+        write(writer, state);
+        writer.Flush();
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 1 << 20) t_buffer = null; // don't pin a huge buffer to the thread after an attachment
+        return bytes;
+    }
+
+    public static void Message(Utf8JsonWriter w, ChannelMessage m)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("id"u8, m.Id);
+        w.WriteString("from"u8, m.From);
+        w.WriteString("to"u8, m.To);
+        w.WriteString("text"u8, m.Text);
+        w.WriteNumber("at"u8, m.At);
+        if (m.Kind == MessageKind.Status) w.WriteString("kind"u8, "status"u8);
+        if (m.Priority != MessagePriority.Default) w.WriteString("priority"u8, PriorityName(m.Priority));
+        if (m.SuggestedReplies is { Count: > 0 } replies)
+        {
+            w.WriteStartArray("suggested_replies"u8);
+            foreach (var r in replies) w.WriteStringValue(r);
+            w.WriteEndArray();
+        }
+        if (m.Attachments is { Count: > 0 } attachments)
+        {
+            w.WriteStartArray("attachments"u8);
+            foreach (var a in attachments)
+            {
+                w.WriteStartObject();
+                w.WriteString("mime"u8, a.Mime);
+                w.WriteString("data_base64"u8, a.DataBase64);
+                if (a.Filename is not null) w.WriteString("filename"u8, a.Filename);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+
+    public static void Messages(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<ChannelMessage> messages)
+    {
+        w.WriteStartArray(name);
+        foreach (var m in messages) Message(w, m);
+        w.WriteEndArray();
+    }
+
+    public static void Strings(Utf8JsonWriter w, ReadOnlySpan<byte> name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
+    public static string PriorityName(MessagePriority p) => p switch
+    {
+        MessagePriority.Min => "min",
+        MessagePriority.Low => "low",
+        MessagePriority.High => "high",
+        MessagePriority.Urgent => "urgent",
+        _ => "default",
+    };
+
+    /// <summary><c>{"error", "code"?, "hint"?}</c>.</summary>
+    public static byte[] Error(HubError error) => Write(error, static (w, e) =>
+    {
+        w.WriteStartObject();
+        w.WriteString("error"u8, e.Message);
+        if (e.Code is not null) w.WriteString("code"u8, e.Code);
+        if (e.Hint is not null) w.WriteString("hint"u8, e.Hint);
+        w.WriteEndObject();
+    });
+}
