@@ -248,4 +248,19 @@ public class ChannelCreationTests
         using var t = new TestHub();
         Assert.Matches(new Regex("^[0-9a-f]{16}$"), t.Hub.MintOwnerPassword());
     }
+    [Fact]
+    public void Password_is_checked_before_the_ttl_range()
+    {
+        var e = CreateFails(new CreateChannelSpec { OwnerPassword = "abc", SessionTtlSeconds = 0 });
+        Assert.Equal("owner_password must be at least 6 characters", e.Message);
+        e = CreateFails(new CreateChannelSpec { TrustMode = TrustMode.Trusted, SessionTtlSeconds = 90000 });
+        Assert.StartsWith("trust_mode='trusted' requires owner_password", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Skip = "engine bug: a non-finite TTL with a short password reports the password error; reference §2.4 rejects a non-number TTL at field parsing, before the store-level password checks")]
+    public void Non_finite_ttl_is_reported_before_password_errors()
+    {
+        var e = CreateFails(new CreateChannelSpec { OwnerPassword = "abc", SessionTtlSeconds = double.PositiveInfinity });
+        Assert.Equal("session_ttl_seconds must be a positive number ≤ 86400 (24h)", e.Message);
+    }
 }

@@ -263,4 +263,47 @@ public class ListenBasicsTests
         Assert.Equal(0, d.Missed);
         Assert.Equal(["for bravo"], d.Messages.Select(m => m.Text));
     }
+    [Fact]
+    public void An_abandoned_gap_report_comes_again_and_a_committed_one_does_not()
+    {
+        using var t = new TestHub(o => o.RingCapacity = 3);
+        var ch = t.NewChannel();
+        var a = ch.JoinAs("alpha").SessionId;
+        var b = ch.JoinAs("bravo").SessionId;
+        for (var i = 1; i <= 5; i++) ch.Say(a, $"m{i}");
+        var d = ch.ListenNow(b);
+        Assert.Equal(2, d.Missed);
+        ch.Abandon(d);
+        var again = ch.ListenNow(b);
+        Assert.Equal(2, again.Missed);
+        Assert.Equal(["m3", "m4", "m5"], again.Messages.Select(m => m.Text));
+        ch.Commit(again);
+        Assert.True(ch.ListenNow(b).TimedOut);
+    }
+
+    [Fact]
+    public void Messages_evicted_while_leased_count_as_missed_only_if_the_lease_is_abandoned()
+    {
+        using var t = new TestHub(o => o.RingCapacity = 3);
+        var ch = t.NewChannel();
+        var a = ch.JoinAs("alpha").SessionId;
+        var b = ch.JoinAs("bravo").SessionId;
+        var c = ch.JoinAs("charlie").SessionId;
+        for (var i = 1; i <= 3; i++) ch.Say(a, $"m{i}");
+
+        // bravo commits its lease after the leased messages left the ring: no gap.
+        var db = ch.ListenNow(b);
+        // charlie abandons its lease: the three leased messages that left the ring are a gap.
+        var dc = ch.ListenNow(c);
+        for (var i = 4; i <= 6; i++) ch.Say(a, $"m{i}");
+        ch.Commit(db);
+        ch.Abandon(dc);
+
+        var nb = ch.ListenNow(b);
+        Assert.Equal(0, nb.Missed);
+        Assert.Equal(["m4", "m5", "m6"], nb.Messages.Select(m => m.Text));
+        var nc = ch.ListenNow(c);
+        Assert.Equal(3, nc.Missed);
+        Assert.Equal(["m4", "m5", "m6"], nc.Messages.Select(m => m.Text));
+    }
 }

@@ -560,4 +560,15 @@ public class SendValidationTests
             StringComparison.Ordinal);
         Assert.Equal("abcd", SendWith(ch, a, attachments: [Png("AAAA", "abcdefgh")]).Message.Attachments![0].Filename);
     }
+    [Fact]
+    public void Text_length_is_counted_in_utf16_units()
+    {
+        var (t, ch, a, _) = Setup();
+        using var _t = t;
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F400", 4096)); // 8192 UTF-16 units
+        Assert.Equal(8192, ch.Say(a, emoji).Message.Text.Length);
+        Assert.Equal("message too long (max 8192 chars)", Kit.Fails(() => ch.Say(a, emoji + "x")).Message);
+        var status = string.Concat(Enumerable.Repeat("\U0001F400", 141)); // 282 units
+        Assert.StartsWith("status message too long", Kit.Fails(() => ch.Say(a, status, kind: "status")).Message, StringComparison.Ordinal);
+    }
 }
