@@ -235,10 +235,11 @@ public class ChannelCreationTests
     }
 
     [Fact]
-    public void Unknown_channel_is_404_without_code()
+    public void Unknown_channel_is_404_with_the_not_found_code()
     {
+        // The original sends no code here; every error of ours carries one (additive, PROTOCOL §0).
         using var t = new TestHub();
-        Kit.AssertError(Kit.Fails(() => t.Hub.GetChannel("quiet-otter-0000")), 404, null, "channel not found");
+        Kit.AssertError(Kit.Fails(() => t.Hub.GetChannel("quiet-otter-0000")), 404, "not_found", "channel not found");
         Assert.False(t.Hub.TryGetChannel("quiet-otter-0000", out _));
     }
 
@@ -257,7 +258,7 @@ public class ChannelCreationTests
         Assert.StartsWith("trust_mode='trusted' requires owner_password", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "engine bug: a non-finite TTL with a short password reports the password error; reference §2.4 rejects a non-number TTL at field parsing, before the store-level password checks")]
+    [Fact]
     public void Non_finite_ttl_is_reported_before_password_errors()
     {
         var e = CreateFails(new CreateChannelSpec { OwnerPassword = "abc", SessionTtlSeconds = double.PositiveInfinity });

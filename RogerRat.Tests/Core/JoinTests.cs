@@ -253,7 +253,7 @@ public class JoinTests
         Assert.Equal("m25", h[^1].Text);
     }
 
-    [Fact(Skip = "engine bug: JoinHistoryCount = 0 still returns one message (History clamps n to at least 1)")]
+    [Fact]
     public void Join_history_count_zero_returns_no_history()
     {
         using var t = new TestHub(o => o.JoinHistoryCount = 0);

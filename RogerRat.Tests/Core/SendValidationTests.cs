@@ -166,7 +166,7 @@ public class SendValidationTests
         Assert.False(ch.Say(a, "x", to: "all").Queued);
     }
 
-    [Fact(Skip = "engine bug: a status DM to an offline callsign returns Queued=true; reference §2.9 says queued = not status AND to != all AND recipient offline")]
+    [Fact]
     public void Status_dm_to_an_offline_callsign_is_not_queued()
     {
         var (t, ch, a, b) = Setup();
