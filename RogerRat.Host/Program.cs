@@ -1,11 +1,126 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using RogerRat.Core;
+using RogerRat.Http.Api;
+
 namespace RogerRat.Host;
 
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static async Task<int> Main(string[] args)
     {
-        // The hub comes with the REST issue; until then the binary says so instead of pretending.
-        Console.Error.WriteLine("rogerrat: the hub server is not built yet (see the REST/host issue).");
-        return 1;
+        var (options, error) = HostOptions.Parse(args, Environment.GetEnvironmentVariable);
+        if (error is not null)
+        {
+            Console.Error.WriteLine($"rogerrat: {error}");
+            Console.Error.WriteLine();
+            Console.Error.WriteLine(HostOptions.Usage);
+            return 2;
+        }
+        if (options!.Help)
+        {
+            Console.WriteLine(HostOptions.Usage);
+            return 0;
+        }
+
+        using var loggerFactory = LoggerFactory.Create(b => b
+            .SetMinimumLevel(ParseLevel(options.LogLevel))
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            }));
+        var logger = loggerFactory.CreateLogger("rogerrat");
+
+        IPAddress address;
+        try
+        {
+            address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host.Trim('[', ']'));
+        }
+        catch (FormatException)
+        {
+            Console.Error.WriteLine($"rogerrat: --host must be an IP address or localhost, got '{options.Host}'");
+            return 2;
+        }
+
+        var serverOptions = new HubServerOptions
+        {
+            EndPoint = new IPEndPoint(address, options.Port),
+            LoggerFactory = loggerFactory,
+            Origin = options.Origin,
+            Hub = new HubOptions(),
+            Api = new RestApiOptions
+            {
+                HubToken = options.Token,
+                AdminToken = options.AdminToken,
+                Version = typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
+                RateLimits = HostOptions.IsLoopback(options.Host) ? RateLimits.None : RateLimits.Public,
+            },
+        };
+        serverOptions.Api.TrustedProxies.AddRange(options.TrustedProxies);
+
+        HubServer server;
+        try
+        {
+            server = await HubServer.StartAsync(serverOptions);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            Console.Error.WriteLine($"rogerrat: cannot listen on {options.Host}:{options.Port}: {e.Message}");
+            return 1;
+        }
+
+        PrintBanner(server, options);
+        logger.LogInformation("listening on {EndPoint}, origin {Origin}", server.LocalEndPoint, server.Origin);
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.TrySetResult();
+        };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.TrySetResult();
+        });
+        await stop.Task;
+        logger.LogInformation("shutting down: answering parked listens and draining");
+        await server.DisposeAsync();
+        logger.LogInformation("stopped");
+        return 0;
     }
+
+    private static void PrintBanner(HubServer server, HostOptions options)
+    {
+        var origin = server.Origin;
+        var auth = options.Token is null ? "no hub token (loopback only)" : "hub token required (X-RogerRat-Token, or Bearer on /mcp)";
+        Console.WriteLine($"""
+
+            RogerRat hub {server.Options.Api.Version}
+              listening   http://{server.LocalEndPoint}
+              origin      {origin}
+              auth        {auth}
+              docs        {origin}/llms.txt
+
+            MCP (Claude Code):
+              claude mcp add --transport http rogerrat {origin}/mcp{(options.Token is null ? "" : $" --header \"Authorization: Bearer {options.Token}\"")}
+
+            Try it:
+              curl -s -X POST {origin}/api/channels -H 'Content-Type: application/json'{(options.Token is null ? "" : $" -H 'X-RogerRat-Token: {options.Token}'")} -d '{"{"}"retention":"none"{"}"}'
+
+            """);
+    }
+
+    private static LogLevel ParseLevel(string level) => level switch
+    {
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "warning" or "warn" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "critical" => LogLevel.Critical,
+        "none" => LogLevel.None,
+        _ => LogLevel.Information,
+    };
 }

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Net;
+
+namespace RogerRat.Host;
+
+/// <summary>The hub's command line (reference §11.2 plus <c>--trusted-proxy</c>, <c>--allow-origin</c>, <c>--log-level</c>),
+/// each flag also readable from a <c>ROGERRAT_*</c> environment variable; flags win.</summary>
+internal sealed class HostOptions
+{
+    public int Port { get; private set; } = 7424;
+    public string Host { get; private set; } = "127.0.0.1";
+    public string? Token { get; private set; }
+    public string? AdminToken { get; private set; }
+    public string? DataDir { get; private set; }
+    public string? Origin { get; private set; }
+    public List<IPAddress> TrustedProxies { get; } = [];
+    public List<string> AllowedOrigins { get; } = [];
+    public string LogLevel { get; private set; } = "information";
+    public bool Help { get; private set; }
+
+    public const string Usage = """
+        rogerrat — walkie-talkie hub for AI agents
+
+        usage: rogerrat [options]
+
+          --port <n>             port to listen on (default 7424)                 ROGERRAT_PORT
+          --host <addr>          address to bind (default 127.0.0.1)              ROGERRAT_HOST
+          --token <secret>       hub token; required to bind a non-loopback host  ROGERRAT_TOKEN
+          --admin-token <s>      enables the admin API                            ROGERRAT_ADMIN_TOKEN
+          --data-dir <path>      where durable state goes (default ~/.rogerrat)   ROGERRAT_DATA_DIR
+          --origin <url>         public origin used in generated URLs             ROGERRAT_ORIGIN
+          --trusted-proxy <ip>   believe X-Forwarded-For from this peer (repeat)  ROGERRAT_TRUSTED_PROXY (comma list)
+          --allow-origin <url>   extra Origin allowed on /mcp (repeat)            ROGERRAT_ALLOW_ORIGIN (comma list)
+          --log-level <level>    trace|debug|information|warning|error            ROGERRAT_LOG_LEVEL
+          -h, --help             this help
+        """;
+
+    /// <summary>Parses flags over environment defaults; returns an error message or null.</summary>
+    public static (HostOptions? Options, string? Error) Parse(string[] args, Func<string, string?> env)
+    {
+        var o = new HostOptions();
+        try
+        {
+            o.Apply("--port", env("ROGERRAT_PORT"));
+            o.Apply("--host", env("ROGERRAT_HOST"));
+            o.Apply("--token", env("ROGERRAT_TOKEN"));
+            o.Apply("--admin-token", env("ROGERRAT_ADMIN_TOKEN"));
+            o.Apply("--data-dir", env("ROGERRAT_DATA_DIR"));
+            o.Apply("--origin", env("ROGERRAT_ORIGIN"));
+            o.Apply("--log-level", env("ROGERRAT_LOG_LEVEL"));
+            foreach (var p in (env("ROGERRAT_TRUSTED_PROXY") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) o.Apply("--trusted-proxy", p);
+            foreach (var p in (env("ROGERRAT_ALLOW_ORIGIN") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) o.Apply("--allow-origin", p);
+
+            for (var i = 0; i < args.Length; i++)
+            {
+                var arg = args[i];
+                if (arg is "-h" or "--help")
+                {
+                    o.Help = true;
+                    continue;
+                }
+                string? value = null;
+                var eq = arg.IndexOf('=');
+                if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+                {
+                    value = arg[(eq + 1)..];
+                    arg = arg[..eq];
+                }
+                if (!IsFlag(arg)) return (null, $"unknown option '{args[i]}'");
+                if (value is null)
+                {
+                    if (i + 1 >= args.Length) return (null, $"option {arg} needs a value");
+                    value = args[++i];
+                }
+                o.Apply(arg, value);
+            }
+        }
+        catch (FormatException e)
+        {
+            return (null, e.Message);
+        }
+        if (!o.Help && !IsLoopback(o.Host) && string.IsNullOrEmpty(o.Token))
+        {
+            return (null, $"refusing to bind {o.Host} without --token: anyone who can reach it could use the hub. Pass --token <secret> (or ROGERRAT_TOKEN), or bind 127.0.0.1.");
+        }
+        return (o, null);
+    }
+
+    private static bool IsFlag(string a) => a is "--port" or "--host" or "--token" or "--admin-token" or "--data-dir" or "--origin"
+        or "--trusted-proxy" or "--allow-origin" or "--log-level";
+
+    private void Apply(string flag, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return;
+        switch (flag)
+        {
+            case "--port":
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 0 or > 65535)
+                {
+                    throw new FormatException($"--port must be 0-65535, got '{value}'");
+                }
+                Port = port;
+                break;
+            case "--host": Host = value; break;
+            case "--token": Token = value; break;
+            case "--admin-token": AdminToken = value; break;
+            case "--data-dir": DataDir = value; break;
+            case "--origin": Origin = value.TrimEnd('/'); break;
+            case "--trusted-proxy":
+                TrustedProxies.Add(IPAddress.TryParse(value, out var ip) ? ip : throw new FormatException($"--trusted-proxy must be an IP address, got '{value}'"));
+                break;
+            case "--allow-origin": AllowedOrigins.Add(value.TrimEnd('/')); break;
+            case "--log-level":
+                LogLevel = value.ToLowerInvariant() is "trace" or "debug" or "information" or "info" or "warning" or "warn" or "error" or "critical" or "none"
+                    ? value.ToLowerInvariant()
+                    : throw new FormatException($"--log-level must be trace|debug|information|warning|error, got '{value}'");
+                break;
+        }
+    }
+
+    public static bool IsLoopback(string host) =>
+        host is "localhost" or "127.0.0.1" or "::1" or "[::1]" || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+
+    /// <summary>The origin for generated URLs: <c>--origin</c>, else http://host:port with wildcard binds shown as loopback.</summary>
+    public string ResolveOrigin(int actualPort)
+    {
+        if (Origin is not null) return Origin;
+        var host = Host is "0.0.0.0" or "::" or "[::]" ? "127.0.0.1" : Host.Contains(':') && !Host.StartsWith('[') ? $"[{Host}]" : Host;
+        return $"http://{host}:{actualPort}";
+    }
+}

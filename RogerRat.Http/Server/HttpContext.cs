@@ -1,0 +1,21 @@
+namespace RogerRat.Http.Server;
+
+/// <summary>One request/response exchange handed to the application.</summary>
+public sealed class HttpContext
+{
+    internal HttpContext(HttpRequest request, HttpResponse response, CancellationToken requestAborted)
+    {
+        Request = request;
+        Response = response;
+        RequestAborted = requestAborted;
+    }
+
+    public HttpRequest Request { get; }
+    public HttpResponse Response { get; }
+
+    /// <summary>Fires at once when the client closes or resets the connection while the handler runs, or when the server stops.</summary>
+    public CancellationToken RequestAborted { get; }
+}
+
+/// <summary>The application: answers one request. It must write the response (or the server answers 500).</summary>
+public delegate ValueTask HttpHandler(HttpContext context);

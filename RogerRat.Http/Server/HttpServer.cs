@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace RogerRat.Http.Server;
+
+/// <summary>
+/// A hand-written HTTP/1.1 server: an accept loop on a socket and one <see cref="HttpConnection"/> per client.
+/// Graceful stop: stop accepting, cancel every handler's token so parked long-polls answer, let in-flight responses
+/// drain up to <see cref="HttpServerLimits.ShutdownDrainTimeout"/>, then close what is left.
+/// </summary>
+public sealed class HttpServer : IAsyncDisposable
+{
+    private static readonly byte[] s_busy =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 58\r\nConnection: close\r\n\r\n{\"error\":\"too many connections\",\"code\":\"capacity_exceeded\"}"u8.ToArray();
+
+    private readonly HttpServerOptions _options;
+    private readonly HttpHandler _handler;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Task, Socket> _connections = new();
+    private Socket? _listener;
+    private Task? _acceptLoop;
+    private int _stopped;
+
+    public HttpServer(HttpServerOptions options, HttpHandler handler, ILogger? logger = null)
+    {
+        _options = options;
+        _handler = handler;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The bound address (with the real port when 0 was asked).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint?)_listener?.LocalEndPoint ?? throw new InvalidOperationException("not started");
+
+    public int ConnectionCount => _connections.Count;
+
+    public Task StartAsync()
+    {
+        var listener = new Socket(_options.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (_options.EndPoint.AddressFamily == AddressFamily.InterNetworkV6) listener.DualMode = _options.EndPoint.Address.Equals(IPAddress.IPv6Any);
+        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Bind(_options.EndPoint);
+        listener.Listen(_options.Backlog);
+        _listener = listener;
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var listener = _listener!;
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException e)
+            {
+                _logger.LogWarning("accept failed: {Error}", e.SocketErrorCode);
+                continue;
+            }
+            client.NoDelay = true;
+            if (_connections.Count >= _options.Limits.MaxConcurrentConnections)
+            {
+                _ = RefuseAsync(client);
+                continue;
+            }
+            var connection = new HttpConnection(client, _options.Limits, _handler, _logger, _stopping.Token);
+            var task = Task.Run(connection.RunAsync);
+            _connections[task] = client;
+            _ = task.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, Socket>)s!).TryRemove(t, out _), _connections,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task RefuseAsync(Socket client)
+    {
+        try
+        {
+            await client.SendAsync(s_busy, SocketFlags.None).ConfigureAwait(false);
+            client.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    /// <summary>Stops accepting, answers parked handlers, drains in-flight responses, then closes everything.</summary>
+    public async Task StopAsync(TimeSpan? drain = null)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        _stopping.Cancel();
+        _listener?.Dispose();
+        if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
+        var pending = _connections.Keys.ToArray();
+        var all = Task.WhenAll(pending);
+        var deadline = Task.Delay(drain ?? _options.Limits.ShutdownDrainTimeout);
+        if (await Task.WhenAny(all, deadline).ConfigureAwait(false) != all)
+        {
+            _logger.LogWarning("{Count} connections still busy at the shutdown deadline; closing them", _connections.Count);
+            foreach (var socket in _connections.Values)
+            {
+                socket.Dispose();
+            }
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

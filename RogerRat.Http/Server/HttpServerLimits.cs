@@ -1,0 +1,42 @@
+namespace RogerRat.Http.Server;
+
+/// <summary>
+/// Limits of the HTTP/1.1 server; defaults anchored on Kestrel's (KestrelServerLimits) unless said otherwise.
+/// Every rejection is a complete response with <c>Connection: close</c>.
+/// </summary>
+public sealed class HttpServerLimits
+{
+    /// <summary>Longest request line (Kestrel: MaxRequestLineSize 8 KiB); over it is 414.</summary>
+    public int MaxRequestLineSize { get; set => field = Positive(value); } = 8 * 1024;
+
+    /// <summary>Largest header block (Kestrel: MaxRequestHeadersTotalSize 32 KiB); over it is 431.</summary>
+    public int MaxRequestHeadersTotalSize { get; set => field = Positive(value); } = 32 * 1024;
+
+    /// <summary>Most header fields (Kestrel: MaxRequestHeaderCount 100); over it is 431.</summary>
+    public int MaxRequestHeaderCount { get; set => field = Positive(value); } = 100;
+
+    /// <summary>Largest request body (Kestrel: 30 MB; ours 1 MiB, PROTOCOL §2.5: attachments fit); over it is 413.</summary>
+    public long MaxRequestBodySize { get; set => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)); } = 1024 * 1024;
+
+    /// <summary>Time to receive the request line and headers (Kestrel: RequestHeadersTimeout 30 s); then 408 and close.</summary>
+    public TimeSpan RequestHeadersTimeout { get; set => field = PositiveTime(value); } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Idle time between requests on a kept-alive connection (Kestrel: KeepAliveTimeout 130 s); then close.</summary>
+    public TimeSpan KeepAliveTimeout { get; set => field = PositiveTime(value); } = TimeSpan.FromSeconds(130);
+
+    /// <summary>Slowest accepted body upload in bytes/s after <see cref="MinRequestBodyDataRateGracePeriod"/>
+    /// (Kestrel: MinRequestBodyDataRate 240 B/s, 5 s grace); slower is 408 and close.</summary>
+    public double MinRequestBodyDataRate { get; set; } = 240;
+
+    /// <inheritdoc cref="MinRequestBodyDataRate"/>
+    public TimeSpan MinRequestBodyDataRateGracePeriod { get; set => field = PositiveTime(value); } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Open connections at once (Kestrel: unlimited by default; ours bounds memory); past it new ones get 503.</summary>
+    public int MaxConcurrentConnections { get; set => field = Positive(value); } = 10_000;
+
+    /// <summary>How long graceful shutdown waits for in-flight responses before closing connections.</summary>
+    public TimeSpan ShutdownDrainTimeout { get; set => field = PositiveTime(value); } = TimeSpan.FromSeconds(10);
+
+    private static int Positive(int v) => v > 0 ? v : throw new ArgumentOutOfRangeException(nameof(v));
+    private static TimeSpan PositiveTime(TimeSpan v) => v > TimeSpan.Zero ? v : throw new ArgumentOutOfRangeException(nameof(v));
+}

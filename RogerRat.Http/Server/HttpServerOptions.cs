@@ -1,0 +1,15 @@
+using System.Net;
+
+namespace RogerRat.Http.Server;
+
+/// <summary>Where and how the server listens.</summary>
+public sealed class HttpServerOptions
+{
+    /// <summary>Address and port to bind; port 0 picks a free one (see <see cref="HttpServer.LocalEndPoint"/>).</summary>
+    public IPEndPoint EndPoint { get; set; } = new(IPAddress.Loopback, 7424);
+
+    public HttpServerLimits Limits { get; } = new();
+
+    /// <summary>Pending connections the OS queues before accept.</summary>
+    public int Backlog { get; set; } = 512;
+}
