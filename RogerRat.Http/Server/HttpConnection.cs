@@ -86,7 +86,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         }
 
         var request = new HttpRequest(head, body, _remote);
-        var response = new HttpResponse(writer, head.Method == "HEAD", head.MinorVersion == 1, head.KeepAlive && !serverStopping.IsCancellationRequested);
+        var response = new HttpResponse(writer, head.Method == "HEAD", head.MinorVersion == 1, head.KeepAlive && !serverStopping.IsCancellationRequested, serverStopping);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
         var context = new HttpContext(request, response, aborted.Token);
 

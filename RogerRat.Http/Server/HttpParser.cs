@@ -45,7 +45,7 @@ internal static class HttpParser
             var lineLength = lf is { } p ? window.Slice(0, p).Length : window.Length;
             if (lineLength > limits.MaxRequestLineSize) throw new HttpRejection(414, "uri_too_long", "request line too long");
             if (buffer.Length >= maxHead) throw new HttpRejection(431, "headers_too_large", "request header fields too large");
-            if (lf is null && window.Length > 0) CheckPartialRequestLine(window);
+            CheckPartialHead(window);
             return false;
         }
 
@@ -64,14 +64,21 @@ internal static class HttpParser
         return true;
     }
 
-    // A request line that is already malformed need not wait for the rest (a NUL or bare CR in the first bytes).
-    private static void CheckPartialRequestLine(ReadOnlySequence<byte> partial)
+    // A head that is already malformed need not wait for the rest: a bare LF or CR (which would also keep the
+    // CRLFCRLF terminator from ever appearing), or a NUL or control character in the request line.
+    private static void CheckPartialHead(ReadOnlySequence<byte> partial)
     {
+        var previous = (byte)0;
+        var inRequestLine = true;
         foreach (var segment in partial)
         {
             foreach (var b in segment.Span)
             {
-                if (b is 0 or (< 0x20 and not (byte)'\r' and not (byte)'\t') or 0x7F) throw HttpRejection.BadRequest("invalid character in request line");
+                if (b == (byte)'\n' && previous != (byte)'\r') throw HttpRejection.BadRequest("bare LF in request head");
+                if (previous == (byte)'\r' && b != (byte)'\n') throw HttpRejection.BadRequest("bare CR in request head");
+                if (b == (byte)'\n') inRequestLine = false;
+                else if (inRequestLine && b != (byte)'\r' && (b < 0x20 || b == 0x7F)) throw HttpRejection.BadRequest("invalid character in request line");
+                previous = b;
             }
         }
     }

@@ -18,8 +18,11 @@ public sealed class HttpResponse
     private readonly List<KeyValuePair<string, string>> _headers = [];
     private bool _chunked;
 
-    internal HttpResponse(PipeWriter writer, bool head, bool http11, bool keepAlive)
+    private readonly CancellationToken _serverStopping;
+
+    internal HttpResponse(PipeWriter writer, bool head, bool http11, bool keepAlive, CancellationToken serverStopping = default)
     {
+        _serverStopping = serverStopping;
         _writer = writer;
         _head = head;
         _http11 = http11;
@@ -96,6 +99,7 @@ public sealed class HttpResponse
     private void WriteHead(long contentLength, bool chunked)
     {
         HasStarted = true;
+        if (_serverStopping.IsCancellationRequested) KeepAlive = false; // draining: this is the connection's last response
         WriteAscii(_http11 ? "HTTP/1.1 " : "HTTP/1.0 ");
         WriteAscii(StatusCode.ToString(CultureInfo.InvariantCulture));
         _writer.Write(" "u8);

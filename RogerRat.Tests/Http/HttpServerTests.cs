@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using RogerRat.Http.Server;
+
+namespace RogerRat.Tests.Http;
+
+/// <summary>Raw-socket tests of the HTTP/1.1 server on 127.0.0.1: framing, rejections, keep-alive, long-poll awareness, shutdown.</summary>
+public class HttpServerTests
+{
+    [Fact]
+    public async Task Get_with_query_and_keep_alive_reuse()
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo);
+        using var s = await h.ConnectAsync();
+        await s.SendAsync(Encoding.ASCII.GetBytes("GET /a%20b?x=1 HTTP/1.1\r\nHost: t\r\n\r\n"), SocketFlags.None);
+        var first = await RawHttp.ReadResponsesAsync(s, 1, TimeSpan.FromSeconds(5));
+        await s.SendAsync(Encoding.ASCII.GetBytes("GET /again HTTP/1.1\r\nHost: t\r\n\r\n"), SocketFlags.None);
+        var second = await RawHttp.ReadResponsesAsync(s, 1, TimeSpan.FromSeconds(5));
+        Assert.StartsWith("HTTP/1.1 200 OK", first[0]);
+        Assert.EndsWith("GET /a b q=x=1 body=", first[0]);
+        Assert.Contains("\r\nDate: ", first[0]);
+        Assert.EndsWith("GET /again q= body=", second[0]);
+    }
+
+    [Fact]
+    public async Task Pipelined_requests_are_answered_in_order()
+    {
+        await using var h = await RawHttp.StartAsync(async c =>
+        {
+            if (c.Request.Path == "/slow") await Task.Delay(100);
+            await c.Response.WriteAsync(Encoding.ASCII.GetBytes(c.Request.Path));
+        });
+        using var s = await h.ConnectAsync();
+        await s.SendAsync(Encoding.ASCII.GetBytes("GET /slow HTTP/1.1\r\nHost: t\r\n\r\nGET /fast HTTP/1.1\r\nHost: t\r\n\r\nPOST /post HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi"), SocketFlags.None);
+        var responses = await RawHttp.ReadResponsesAsync(s, 3, TimeSpan.FromSeconds(5));
+        Assert.Equal(3, responses.Count);
+        Assert.EndsWith("/slow", responses[0]);
+        Assert.EndsWith("/fast", responses[1]);
+        Assert.EndsWith("/post", responses[2]);
+    }
+
+    [Fact]
+    public async Task Chunked_request_body_is_decoded()
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo);
+        var r = await h.ExchangeAsync("POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: y\r\n\r\n");
+        Assert.EndsWith("body=hello world", r);
+    }
+
+    [Fact]
+    public async Task Expect_100_continue_gets_an_interim_response()
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo);
+        using var s = await h.ConnectAsync();
+        await s.SendAsync(Encoding.ASCII.GetBytes("POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"), SocketFlags.None);
+        var buffer = new byte[256];
+        var n = await s.ReceiveAsync(buffer, SocketFlags.None);
+        Assert.Equal("HTTP/1.1 100 Continue\r\n\r\n", Encoding.ASCII.GetString(buffer, 0, n));
+        await s.SendAsync(Encoding.ASCII.GetBytes("abc"), SocketFlags.None);
+        var r = await RawHttp.ReadResponsesAsync(s, 1, TimeSpan.FromSeconds(5));
+        Assert.EndsWith("body=abc", r[0]);
+    }
+
+    [Fact]
+    public async Task Http10_closes_by_default_and_keeps_alive_on_request()
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo);
+        var closed = await h.ExchangeAsync("GET /x HTTP/1.0\r\n\r\n");
+        Assert.StartsWith("HTTP/1.0 200 OK", closed);
+        Assert.Contains("Connection: close", closed);
+        using var s = await h.ConnectAsync();
+        await s.SendAsync(Encoding.ASCII.GetBytes("GET /x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"), SocketFlags.None);
+        var kept = await RawHttp.ReadResponsesAsync(s, 1, TimeSpan.FromSeconds(5));
+        Assert.Contains("Connection: keep-alive", kept[0]);
+    }
+
+    [Fact]
+    public async Task Head_has_headers_but_no_body()
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo);
+        var r = await h.ExchangeAsync("HEAD /h HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        Assert.Contains("Content-Length: 16", r); // "HEAD /h q= body="
+        Assert.EndsWith("\r\n\r\n", r);
+    }
+
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: +5\r\n\r\nabcde", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5a\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: \r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501)]
+    [InlineData("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: t\r\nX: a\r\n b\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: t\r\nX: a\rb\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: t\r\nX: a\u0000b\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: t\r\nX: a\u0001b\r\n\r\n", 400)]
+    [InlineData("GET /\u0000 HTTP/1.1\r\nHost: t\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: t\r\nX : a\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: t\r\n: a\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/2.0\r\nHost: t\r\n\r\n", 505)]
+    [InlineData("GET / HTTP/1.1\nHost: t\n\n", 400)]
+    [InlineData("GET / FOO/1.1\r\nHost: t\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\n\r\n", 417)]
+    public async Task Malformed_requests_are_rejected_and_closed(string request, int status)
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo);
+        var r = await h.ExchangeAsync(request);
+        Assert.Equal(status, RawHttp.Status(r));
+        Assert.Contains("Connection: close", r);
+        Assert.Contains("\"code\":", r);
+    }
+
+    [Fact]
+    public async Task Limits_answer_414_431_and_413()
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo, l =>
+        {
+            l.MaxRequestLineSize = 100;
+            l.MaxRequestHeadersTotalSize = 200;
+            l.MaxRequestHeaderCount = 5;
+            l.MaxRequestBodySize = 10;
+        });
+        Assert.Equal(414, RawHttp.Status(await h.ExchangeAsync($"GET /{new string('a', 200)} HTTP/1.1\r\nHost: t\r\n\r\n")));
+        Assert.Equal(431, RawHttp.Status(await h.ExchangeAsync($"GET / HTTP/1.1\r\nHost: t\r\nX: {new string('a', 300)}\r\n\r\n")));
+        Assert.Equal(431, RawHttp.Status(await h.ExchangeAsync("GET / HTTP/1.1\r\nHost: t\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\nF: 1\r\n\r\n")));
+        Assert.Equal(413, RawHttp.Status(await h.ExchangeAsync("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n")));
+        Assert.Equal(413, RawHttp.Status(await h.ExchangeAsync("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nb\r\nhello world\r\n0\r\n\r\n")));
+    }
+
+    [Fact]
+    public async Task Slow_headers_get_408_and_close()
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo, l => l.RequestHeadersTimeout = TimeSpan.FromMilliseconds(300));
+        using var s = await h.ConnectAsync();
+        await s.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: t\r\n"), SocketFlags.None);
+        var r = await RawHttp.ReadAllAsync(s, TimeSpan.FromSeconds(5));
+        Assert.Equal(408, RawHttp.Status(r));
+    }
+
+    [Fact]
+    public async Task Disconnect_while_parked_cancels_the_handler_within_100ms()
+    {
+        var cancelledAt = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await RawHttp.StartAsync(async c =>
+        {
+            parked.TrySetResult();
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelledAt.TrySetResult(Stopwatch.GetTimestamp());
+            }
+            await c.Response.WriteAsync("late"u8.ToArray());
+        });
+        var s = await h.ConnectAsync();
+        await s.SendAsync(Encoding.ASCII.GetBytes("GET /listen HTTP/1.1\r\nHost: t\r\n\r\n"), SocketFlags.None);
+        await parked.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        var closedAt = Stopwatch.GetTimestamp();
+        s.Close();
+        var at = await cancelledAt.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(Stopwatch.GetElapsedTime(closedAt, at) < TimeSpan.FromMilliseconds(100), $"cancelled after {Stopwatch.GetElapsedTime(closedAt, at).TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task A_write_to_a_gone_client_reports_failure()
+    {
+        var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await RawHttp.StartAsync(async c =>
+        {
+            parked.TrySetResult();
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await Task.Delay(50);
+            var big = new byte[4 * 1024 * 1024];
+            written.TrySetResult(await c.Response.WriteAsync(big));
+        });
+        var s = await h.ConnectAsync();
+        s.LingerState = new LingerOption(true, 0); // close with RST
+        await s.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: t\r\n\r\n"), SocketFlags.None);
+        await parked.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        s.Close();
+        Assert.False(await written.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Graceful_shutdown_answers_parked_requests()
+    {
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var h = await RawHttp.StartAsync(async c =>
+        {
+            parked.TrySetResult();
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await c.Response.WriteAsync("bye"u8.ToArray());
+        });
+        using var s = await h.ConnectAsync();
+        await s.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: t\r\n\r\n"), SocketFlags.None);
+        await parked.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        var stop = h.Server.StopAsync(TimeSpan.FromSeconds(5));
+        var r = await RawHttp.ReadAllAsync(s, TimeSpan.FromSeconds(5));
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.StartsWith("HTTP/1.1 200", r);
+        Assert.EndsWith("bye", r);
+        Assert.Contains("Connection: close", r);
+        await h.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Connections_over_the_limit_get_503()
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo, l => l.MaxConcurrentConnections = 1);
+        using var first = await h.ConnectAsync();
+        await first.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: t\r\n\r\n"), SocketFlags.None);
+        await RawHttp.ReadResponsesAsync(first, 1, TimeSpan.FromSeconds(5));
+        var second = await h.ExchangeAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        Assert.Equal(503, RawHttp.Status(second));
+    }
+
+    [Fact]
+    public void Server_namespace_uses_no_core_type()
+    {
+        var core = typeof(RogerRat.Core.Hub).Assembly;
+        var serverTypes = typeof(HttpServer).Assembly.GetTypes().Where(t => t.Namespace == "RogerRat.Http.Server");
+        foreach (var t in serverTypes)
+        {
+            const System.Reflection.BindingFlags all = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic
+                | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly;
+            var used = t.GetFields(all).Select(f => f.FieldType)
+                .Concat(t.GetMethods(all).SelectMany(m => m.GetParameters().Select(p => p.ParameterType).Append(m.ReturnType)))
+                .Concat(t.GetProperties(all).Select(p => p.PropertyType))
+                .Concat(t.GetConstructors(all).SelectMany(c => c.GetParameters().Select(p => p.ParameterType)));
+            Assert.DoesNotContain(used, u => u.Assembly == core);
+        }
+    }
+}
