@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using RogerRat.Core;
 using RogerRat.Http.Api;
+using RogerRat.Mcp;
 
 namespace RogerRat.Host;
 
@@ -63,7 +64,11 @@ internal static class Program
         HubServer server;
         try
         {
-            server = await HubServer.StartAsync(serverOptions);
+            server = HubServer.Create(serverOptions);
+            var mcp = new McpHubOptions();
+            mcp.AllowedOrigins.AddRange(options.AllowedOrigins);
+            server.AddMcp(mcp);
+            await server.StartAsync();
         }
         catch (System.Net.Sockets.SocketException e)
         {

@@ -11,8 +11,16 @@ namespace RogerRat.Http.Api;
 internal readonly struct JsonBody : IDisposable
 {
     private readonly JsonDocument? _document;
+    private readonly JsonElement _root;
 
-    private JsonBody(JsonDocument? document) => _document = document;
+    private JsonBody(JsonDocument? document)
+    {
+        _document = document;
+        _root = document?.RootElement ?? default;
+    }
+
+    /// <summary>A view of an object element owned by someone else (MCP tool arguments); not disposed here.</summary>
+    public JsonBody(JsonElement root) => _root = root.ValueKind == JsonValueKind.Object ? root : default;
 
     public static JsonBody Parse(ReadOnlyMemory<byte> body)
     {
@@ -31,7 +39,7 @@ internal readonly struct JsonBody : IDisposable
 
     /// <summary>The property, or null when absent (a JSON <c>null</c> is returned as a Null element).</summary>
     public JsonElement? Get(string name) =>
-        _document is not null && _document.RootElement.TryGetProperty(name, out var value) ? value : null;
+        _root.ValueKind == JsonValueKind.Object && _root.TryGetProperty(name, out var value) ? value : null;
 
     /// <summary>True when the property is present and not JSON null (the original's <c>x ?? default</c>).</summary>
     public bool Has(string name) => Get(name) is { ValueKind: not JsonValueKind.Null };

@@ -10,6 +10,9 @@ internal sealed record Preset(HubMode Mode, string Name, Retention Retention, Tr
 
 internal static class Presets
 {
+    /// <summary>The mode a request's Host header selects (reference §4.3).</summary>
+    public static HubMode Resolve(string? host) => ResolveHost(host);
+
     public static readonly Preset Park = new(HubMode.Park, "park", Retention.Metadata, TrustMode.Untrusted, 86_400, false, false,
         "park your channel while idle: 24 h sessions, a background listener keeps you reachable",
         "PARK mode is for agents that go dormant between turns. Sessions live 24 hours; start a background receiver (listen-here) right after joining so messages wait in a local inbox you read at each turn.");
@@ -22,7 +25,7 @@ internal static class Presets
         "instant trusted channel: owner password auto-minted, listener pre-armed",
         "GO mode creates a trusted channel at once: an owner password is minted for you, which proves to joining agents that a human authorised the work. Start the background receiver right after joining.");
 
-    public static HubMode Resolve(string? host)
+    private static HubMode ResolveHost(string? host)
     {
         var h = (host ?? "").Trim().ToLowerInvariant();
         if (h.StartsWith("park.", StringComparison.Ordinal)) return HubMode.Park;
@@ -38,4 +41,10 @@ internal static class Presets
         HubMode.Go => Go,
         _ => null,
     };
+}
+
+/// <summary>Public access to host-mode resolution for other faces (MCP).</summary>
+public static class HubModes
+{
+    public static HubMode FromHost(string? host) => Presets.Resolve(host);
 }

@@ -6,20 +6,39 @@ namespace RogerRat.Http.Api;
 
 public sealed partial class RestApi
 {
-    // POST /api/channels (reference §2.4, PROTOCOL §2.3 adds require_identity).
+    // POST /api/channels (reference §2.4, PROTOCOL §2.3 adds require_identity): the body counts only as JSON.
     private ApiResponse CreateChannel(IApiRequest r)
+    {
+        var isJson = r.Header("Content-Type")?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true;
+        return CreateChannel(isJson ? r.Body : default, Presets.Resolve(r.Header("Host")), ClientAddress(r));
+    }
+
+    /// <summary>Creates a channel from a JSON body in a host mode, rate-limited per <paramref name="client"/>; the REST
+    /// route and MCP <c>create_channel</c> share it.</summary>
+    public ApiResponse CreateChannel(ReadOnlyMemory<byte> json, HubMode mode, string client)
     {
         RateLimiter.Decision? decision = null;
         if (_createLimiter is not null)
         {
-            var d = _createLimiter.Take(ClientAddress(r));
+            var d = _createLimiter.Take(client);
             if (!d.Allowed) return RateLimited(_createLimiter, d, $"rate limit exceeded ({_createLimiter.Limit} channel creations/min per IP)");
             decision = d;
         }
+        try
+        {
+            var response = CreateChannelCore(json, mode);
+            if (decision is { } dd) ApplyRateHeaders(response, _createLimiter!, dd);
+            return response;
+        }
+        catch (HubException e)
+        {
+            return ErrorResponse(e.Error);
+        }
+    }
 
-        var isJson = r.Header("Content-Type")?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true;
-        using var body = isJson ? JsonBody.Parse(r.Body) : default;
-        var mode = Presets.Resolve(r.Header("Host"));
+    private ApiResponse CreateChannelCore(ReadOnlyMemory<byte> json, HubMode mode)
+    {
+        using var body = JsonBody.Parse(json);
         var preset = Presets.For(mode);
 
         Retention? retention = body.Get("retention") is { } rv
@@ -68,7 +87,7 @@ public sealed partial class RestApi
             ChannelSettings.Name(created.Channel.Settings.Retention), ChannelSettings.Name(created.Channel.Settings.TrustMode), mode);
 
         var info = new ConnectInfo(_options.Origin, created.Channel, created.JoinToken, created.OwnerPassword, mode);
-        var json = WireJson.Write(info, static (w, info) =>
+        var bytes = WireJson.Write(info, static (w, info) =>
         {
             w.WriteStartObject();
             info.WriteFields(w);
@@ -82,9 +101,7 @@ public sealed partial class RestApi
             w.WriteBoolean("require_identity"u8, s.RequireIdentity);
             w.WriteEndObject();
         });
-        var response = new ApiResponse(200, ApiResponse.Json, json);
-        if (decision is { } dd) ApplyRateHeaders(response, _createLimiter!, dd);
-        return response;
+        return new ApiResponse(200, ApiResponse.Json, bytes);
     }
 
     // GET /api/channels/:id (reference §2.5), no auth.

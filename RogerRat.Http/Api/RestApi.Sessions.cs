@@ -147,7 +147,10 @@ public sealed partial class RestApi
         return response;
     }
 
-    /// <summary>Lifts a send body out of JSON (reference §2.9 step 3–6); shape errors become catalogue errors.</summary>
+    /// <summary>Lifts a send body (REST body or MCP arguments) out of JSON (reference §2.9 steps 3–6); shape errors
+    /// become catalogue errors, so both faces validate alike (fixes reference §15.23).</summary>
+    public static SendRequest ReadSend(JsonElement body) => ReadSend(new JsonBody(body));
+
     internal static SendRequest ReadSend(JsonBody body)
     {
         var text = body.Has("message") ? body.CoercedString("message") : body.CoercedString("text");

@@ -158,11 +158,13 @@ public sealed partial class RestApi
     }
 
     /// <summary>The client's address: the socket peer, or the first <c>X-Forwarded-For</c> hop when the peer is a trusted proxy.</summary>
-    internal string ClientAddress(IApiRequest r)
+    internal string ClientAddress(IApiRequest r) => ClientAddress(r.RemoteAddress, r.Header("X-Forwarded-For"));
+
+    /// <inheritdoc cref="ClientAddress(IApiRequest)"/>
+    public string ClientAddress(IPAddress? peer, string? forwardedFor)
     {
-        var peer = r.RemoteAddress;
         if (peer is not null && _options.TrustedProxies.Count > 0 && IsTrustedProxy(peer)
-            && r.Header("X-Forwarded-For") is { } forwarded)
+            && forwardedFor is { } forwarded)
         {
             var first = forwarded.Split(',')[0].Trim();
             if (IPAddress.TryParse(first, out var client)) return client.ToString();
@@ -200,6 +202,17 @@ public sealed partial class RestApi
         var response = new ApiResponse(429, ApiResponse.Json, body);
         ApplyRateHeaders(response, limiter, d);
         return response.WithHeader("Retry-After", d.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>For faces other than REST (MCP): takes a join or send slot for <paramref name="client"/>; null when allowed,
+    /// else the 429 message.</summary>
+    public string? TakeRate(bool send, bool band, string client)
+    {
+        var limiter = send ? (band ? _bandSendLimiter : _sendLimiter) : _joinLimiter;
+        if (limiter is null || limiter.Take(client).Allowed) return null;
+        return send
+            ? band ? $"rate limit exceeded ({limiter.Limit} msg/min per IP on public bands)" : $"rate limit exceeded ({limiter.Limit} msg/min per IP)"
+            : $"rate limit exceeded ({limiter.Limit} joins/min per IP)";
     }
 
     /// <summary>Drops idle rate-limit buckets; the host calls it with the hub's GC.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using RogerRat.Core;
 using RogerRat.Http.Api;
+using RogerRat.Mcp;
 
 namespace RogerRat.Tests.Integration;
 
@@ -24,7 +25,10 @@ internal sealed class LiveHub : IAsyncDisposable
     {
         var options = new HubServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Hub = new HubOptions { OwnerPasswordIterations = 10 } };
         configure?.Invoke(options);
-        return new LiveHub(await HubServer.StartAsync(options));
+        var server = HubServer.Create(options);
+        server.AddMcp();
+        await server.StartAsync();
+        return new LiveHub(server);
     }
 
     public async Task<(int Status, JsonElement Json)> Send(HttpMethod method, string path, string? body = null, string? token = null,

@@ -1,0 +1,91 @@
+using System.Text.Json;
+
+namespace RogerRat.Mcp;
+
+/// <summary>A tool: name, description, exact input schema (raw JSON) and its handler.</summary>
+public sealed class McpTool(string name, string description, string inputSchema, Func<McpCallContext, ValueTask<McpToolResult>> handler)
+{
+    public string Name { get; } = name;
+    public string Description { get; } = description;
+    /// <summary>The JSON Schema of the arguments, verbatim.</summary>
+    public string InputSchema { get; } = inputSchema;
+    public Func<McpCallContext, ValueTask<McpToolResult>> Handler { get; } = handler;
+}
+
+/// <summary>A tool's answer: text content, optional structured content, the error flag, and a hook called with
+/// whether the response reached the client (a listen commits its delivery only then).</summary>
+public sealed class McpToolResult
+{
+    public required string Text { get; init; }
+    public bool IsError { get; init; }
+    public Action<Utf8JsonWriter>? StructuredContent { get; init; }
+    public Action<bool>? Written { get; init; }
+
+    public static McpToolResult Error(string message) => new() { Text = $"error: {message}", IsError = true };
+}
+
+/// <summary>What a tool handler gets.</summary>
+public sealed class McpCallContext
+{
+    public required McpSession Session { get; init; }
+    public required JsonElement Arguments { get; init; }
+    public required CancellationToken Aborted { get; init; }
+    /// <summary>Sends <c>notifications/progress</c> when the caller gave a progress token and reads an SSE stream; else a no-op.</summary>
+    public required Func<double, string?, ValueTask> ReportProgress { get; init; }
+    public bool HasProgressToken { get; init; }
+    /// <summary>The client's address, for per-address rate limits.</summary>
+    public string Client { get; init; } = "unknown";
+
+    public string? String(string name) =>
+        Arguments.ValueKind == JsonValueKind.Object && Arguments.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public JsonElement Get(string name) =>
+        Arguments.ValueKind == JsonValueKind.Object && Arguments.TryGetProperty(name, out var v) ? v : default;
+
+    public double? Number(string name) => Get(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetDouble(out var d) && double.IsFinite(d) ? d : null;
+}
+
+/// <summary>A static resource.</summary>
+public sealed class McpResource(string uri, string name, string mimeType, Func<string> read, string? description = null)
+{
+    public string Uri { get; } = uri;
+    public string Name { get; } = name;
+    public string MimeType { get; } = mimeType;
+    public string? Description { get; } = description;
+    public Func<string> Read { get; } = read;
+}
+
+/// <summary>A URI template for resources the server can produce on demand.</summary>
+public sealed class McpResourceTemplate(string uriTemplate, string name, string mimeType, Func<string, string?> read, string? description = null)
+{
+    public string UriTemplate { get; } = uriTemplate;
+    public string Name { get; } = name;
+    public string MimeType { get; } = mimeType;
+    public string? Description { get; } = description;
+    /// <summary>Returns the text for a URI that matches the template, or null.</summary>
+    public Func<string, string?> Read { get; } = read;
+}
+
+/// <summary>A prompt with named string arguments.</summary>
+public sealed class McpPrompt(string name, string description, IReadOnlyList<(string Name, string Description, bool Required)> arguments,
+    Func<IReadOnlyDictionary<string, string>, string> render)
+{
+    public string Name { get; } = name;
+    public string Description { get; } = description;
+    public IReadOnlyList<(string Name, string Description, bool Required)> Arguments { get; } = arguments;
+    public Func<IReadOnlyDictionary<string, string>, string> Render { get; } = render;
+}
+
+/// <summary>Everything one MCP endpoint serves.</summary>
+public sealed class McpServerDefinition
+{
+    public required string Name { get; init; }
+    public required string Version { get; init; }
+    public Func<McpSession, string>? Instructions { get; init; }
+    public Func<McpSession, IReadOnlyList<McpTool>> Tools { get; init; } = static _ => [];
+    public IReadOnlyList<McpResource> Resources { get; init; } = [];
+    public IReadOnlyList<McpResourceTemplate> ResourceTemplates { get; init; } = [];
+    public IReadOnlyList<McpPrompt> Prompts { get; init; } = [];
+    /// <summary>Items per page of the list methods (<c>nextCursor</c> beyond it).</summary>
+    public int PageSize { get; init; } = 50;
+}
