@@ -21,6 +21,10 @@ public class ChannelModelProperties
     public void Engine_agrees_with_model_lock_free_ring(ChannelScript script) =>
         new ChannelModelRunner("lock-free", RingCapacity, TtlSeconds).Run(script);
 
+    [Property(Arbitrary = [typeof(ChannelOpGens)], MaxTest = 100, EndSize = 120)]
+    public void Engine_agrees_with_model_locked_ring(ChannelScript script) =>
+        new ChannelModelRunner("locked", RingCapacity, TtlSeconds).Run(script);
+
     [Fact]
     public void Generated_scripts_reach_the_interesting_states()
     {
@@ -58,6 +62,7 @@ internal sealed class ChannelModelRunner
     public static readonly Dictionary<string, Func<int, IMessageRing>> RingFactories = new()
     {
         ["lock-free"] = c => new MessageRing(c),
+        ["locked"] = c => new RogerRat.Bench.Baseline.LockedMessageRing(c),
     };
 
     private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(10);
