@@ -80,6 +80,7 @@ public sealed class HubServer : IAsyncDisposable
         {
             if (path == prefix || (path.StartsWith(prefix, StringComparison.Ordinal) && path.Length > prefix.Length && path[prefix.Length] == '/'))
             {
+                foreach (var (name, value) in RestApi.SecurityHeaders) context.Response.AddHeader(name, value);
                 return handler(context);
             }
         }

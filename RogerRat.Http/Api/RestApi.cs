@@ -12,6 +12,9 @@ namespace RogerRat.Http.Api;
 /// </summary>
 public sealed partial class RestApi
 {
+    /// <summary>The original's security headers, sent on every response (reference §2.0).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> SecurityHeaders => s_securityHeaders;
+
     private static readonly KeyValuePair<string, string>[] s_securityHeaders =
     [
         new("X-Content-Type-Options", "nosniff"),

@@ -129,6 +129,7 @@ public class McpProtocolTests
         await using var hub = await LiveHub.StartAsync();
         var r = await hub.Client.GetAsync("/mcp");
         Assert.Equal(HttpStatusCode.MethodNotAllowed, r.StatusCode);
+        Assert.Equal("nosniff", r.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+namespace RogerRat.Tests.Integration;
+
+/// <summary>The connect.* snippets of channel creation run as written against a live hub (PROTOCOL §6).</summary>
+public class ConnectSnippetTests
+{
+    [Fact]
+    public async Task Curl_test_initializes_the_per_channel_mcp_endpoint()
+    {
+        await using var hub = await LiveHub.StartAsync();
+        var (_, created) = await hub.Send(HttpMethod.Post, "/api/channels", """{"retention":"none"}""");
+        var snippet = created.GetProperty("connect").GetProperty("curl_test").GetString()!;
+        var (code, output) = await Shell.RunAsync(snippet, TimeSpan.FromSeconds(30));
+        Assert.True(code == 0, output);
+        Assert.Contains("\"protocolVersion\":\"2025-03-26\"", output);
+        Assert.Contains("\"serverInfo\":{\"name\":\"rogerrat\"", output);
+    }
+
+    [Fact]
+    public async Task Rest_bash_loop_joins_sends_and_listens()
+    {
+        await using var hub = await LiveHub.StartAsync();
+        var (_, created) = await hub.Send(HttpMethod.Post, "/api/channels", """{"retention":"none"}""");
+        var snippet = created.GetProperty("connect").GetProperty("rest_bash_loop").GetString()!;
+        var id = created.GetProperty("channel_id").GetString()!;
+        var token = created.GetProperty("join_token").GetString()!;
+        // The loop never ends by design: let it run a moment, with a peer talking to it, then stop it.
+        var loop = Shell.RunAsync($"timeout 4 bash -c {Quote(snippet)}; true", TimeSpan.FromSeconds(30));
+        await Task.Delay(1500);
+        var peer = await hub.Join(id, token, "bravo");
+        await hub.Send(HttpMethod.Post, $"/api/channels/{id}/send", """{"to":"alpha","message":"over"}""", token, peer);
+        var (_, output) = await loop;
+        Assert.Contains("\"ok\":true", output);
+        Assert.Contains("\"text\":\"over\"", output);
+        var (_, history) = await hub.Send(HttpMethod.Get, $"/api/channels/{id}/history", token: token);
+        Assert.Contains(history.GetProperty("history").EnumerateArray(), m => m.GetProperty("text").GetString() == "hello");
+    }
+
+    [Fact]
+    public async Task Agent_prompt_join_line_works_once_the_callsign_is_filled_in()
+    {
+        await using var hub = await LiveHub.StartAsync();
+        var (_, created) = await hub.Send(HttpMethod.Post, "/api/channels", """{"retention":"none"}""");
+        var prompt = created.GetProperty("connect").GetProperty("agent_prompt").GetString()!;
+        var join = prompt.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("curl -s -X POST", StringComparison.Ordinal) && l.Contains("/join"));
+        var (code, output) = await Shell.RunAsync(join.Replace("<pick-a-name>", "charlie"), TimeSpan.FromSeconds(30));
+        Assert.True(code == 0, output);
+        Assert.Contains("\"session_id\"", output);
+        Assert.DoesNotContain("rogerthat", prompt, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+}
