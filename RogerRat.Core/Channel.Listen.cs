@@ -4,6 +4,8 @@ namespace RogerRat.Core;
 
 public sealed partial class Channel
 {
+    [ThreadStatic] private static List<ChannelMessage>? t_scratch;
+
     /// <summary>
     /// Long-poll (reference §1.10 with PROTOCOL §1): returns at once with every pending eligible message (and the gap
     /// report), else parks until a message arrives, <paramref name="timeout"/> passes, <paramref name="cancellationToken"/>
@@ -105,7 +107,8 @@ public sealed partial class Channel
     /// </summary>
     private Delivery TryTake(CallsignState cs, long? since)
     {
-        var batch = new List<ChannelMessage>();
+        // The ring is read into a per-thread scratch list; only a non-empty delivery allocates (its exact-size array).
+        var batch = t_scratch ??= new List<ChannelMessage>(_ring.Capacity);
         while (true)
         {
             var cursor = since ?? Volatile.Read(ref cs.Cursor);
@@ -124,7 +127,11 @@ public sealed partial class Channel
                 }
 
                 var missed = cs.Missed;
-                if (batch.Count == 0 && missed == 0) return Delivery.Empty(cursor);
+                if (batch.Count == 0 && missed == 0)
+                {
+                    batch.Clear();
+                    return Delivery.Empty(cursor);
+                }
                 if (cs.LeaseActive) EndLeaseUncommitted(cs); // an older take never came back: this one replaces it
                 var newCursor = batch.Count > 0 ? batch[^1].Id : cursor;
                 cs.LeaseVersion++;
@@ -132,7 +139,9 @@ public sealed partial class Channel
                 cs.LeaseFrom = cursor;
                 cs.LeaseCursor = newCursor;
                 cs.EvictedDuringLease = 0;
-                return new Delivery(batch, newCursor, missed, missed > 0 ? _ring.OldestId : null, cs, cs.LeaseVersion);
+                var messages = batch.ToArray();
+                batch.Clear();
+                return new Delivery(messages, newCursor, missed, missed > 0 ? _ring.OldestId : null, cs, cs.LeaseVersion);
             }
         }
     }

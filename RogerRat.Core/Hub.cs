@@ -29,7 +29,7 @@ public sealed class Hub : IDisposable
         Time = time ?? TimeProvider.System;
         Random = random ?? RandomSource.Secure;
         _counters = new HubCounters(Time.GetUtcNow().ToUnixTimeMilliseconds());
-        _waiters = new DefaultObjectPoolProvider { MaximumRetained = 4096 }.Create(new WaiterPolicy(Time));
+        _waiters = new DefaultObjectPoolProvider { MaximumRetained = Math.Max(1, Options.MaxPooledWaiters) }.Create(new WaiterPolicy(Time));
         foreach (var (id, _) in BandDescriptions)
         {
             _channels[id] = NewChannel(new ChannelSettings

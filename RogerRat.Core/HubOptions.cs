@@ -69,6 +69,9 @@ public sealed class HubOptions
     /// <summary>Status signals held for one parked listener between its wake and its read.</summary>
     public int StatusInboxCapacity { get; set => field = InRange(value, 1, 1024); } = 16;
 
+    /// <summary>Parked-listen waiters kept for reuse; beyond it a park allocates a waiter (and its timer) that is dropped after.</summary>
+    public int MaxPooledWaiters { get; set => field = InRange(value, 0, 1 << 20); } = 16_384;
+
     /// <summary>PBKDF2-SHA256 iterations for owner passwords (OWASP 2023 asks 600 000; 100 000 keeps joins fast on 2 cores).</summary>
     public int OwnerPasswordIterations { get; set => field = InRange(value, 1, 10_000_000); } = 100_000;
 
