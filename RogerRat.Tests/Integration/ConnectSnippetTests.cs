@@ -48,5 +48,38 @@ public class ConnectSnippetTests
         Assert.DoesNotContain("rogerthat", prompt, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Agent_prompt_background_poller_writes_messages_to_its_log()
+    {
+        await using var hub = await LiveHub.StartAsync();
+        var (_, created) = await hub.Send(HttpMethod.Post, "/api/channels", """{"retention":"none"}""");
+        var id = created.GetProperty("channel_id").GetString()!;
+        var token = created.GetProperty("join_token").GetString()!;
+        var prompt = created.GetProperty("connect").GetProperty("agent_prompt").GetString()!;
+        var lines = prompt.Split('\n');
+        var from = Array.FindIndex(lines, l => l.StartsWith("SID=", StringComparison.Ordinal));
+        var to = Array.FindIndex(lines, l => l.StartsWith("nohup bash", StringComparison.Ordinal));
+        Assert.True(from >= 0 && to > from, prompt);
+        var sid = await hub.Join(id, token, "alpha");
+        var script = string.Join("\n", lines[from..(to + 1)]).Replace("<session_id>", sid);
+        var log = $"/tmp/rr-{id}.log";
+        File.Delete(log);
+        File.Delete($"/tmp/rr-{id}.cursor");
+        try
+        {
+            var (code, output) = await Shell.RunAsync(script, TimeSpan.FromSeconds(30));
+            Assert.True(code == 0, output);
+            var peer = await hub.Join(id, token, "bravo");
+            await hub.Send(HttpMethod.Post, $"/api/channels/{id}/send", """{"to":"alpha","message":"hi there\nsecond line"}""", token, peer);
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline && !(File.Exists(log) && File.ReadAllText(log).Contains("[bravo] hi there second line"))) await Task.Delay(100);
+            Assert.Contains("[bravo] hi there second line", File.Exists(log) ? File.ReadAllText(log) : "(no log)");
+        }
+        finally
+        {
+            await Shell.RunAsync($"pkill -f 'rr-{id}-monitor.sh' || true", TimeSpan.FromSeconds(10));
+        }
+    }
+
     private static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
 }
