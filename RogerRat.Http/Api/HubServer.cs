@@ -64,7 +64,7 @@ public sealed class HubServer : IAsyncDisposable
     {
         await _http.StartAsync().ConfigureAwait(false);
         if (Options.Origin is not null) Options.Api.Origin = Options.Origin.TrimEnd('/');
-        else if (Options.Api.Origin == new RestApiOptions().Origin || Options.EndPoint.Port == 0)
+        else if (Options.Api.Origin == new RestApiOptions().Origin)
         {
             var ep = LocalEndPoint;
             var host = ep.Address.Equals(IPAddress.Any) || ep.Address.Equals(IPAddress.IPv6Any) ? "127.0.0.1"

@@ -32,10 +32,22 @@ internal sealed class FakeRequest(string method, string pathAndQuery, string? bo
     public string? Header(string name) => _headers.TryGetValue(name, out var v) ? v : null;
 }
 
-/// <summary>A tiny client over <see cref="RestApi"/> that answers parsed JSON.</summary>
-internal sealed class ApiClient(RestApi api)
+/// <summary>A tiny client that answers parsed JSON: in memory over <see cref="RestApi"/>, or over real sockets to a live hub.</summary>
+internal sealed class ApiClient
 {
-    public RestApi Api { get; } = api;
+    private readonly HttpClient? _http;
+
+    public ApiClient(RestApi api) => Api = api;
+
+    public ApiClient(RestApi api, HttpClient http)
+    {
+        Api = api;
+        _http = http;
+    }
+
+    public RestApi Api { get; }
+
+    public bool OverSockets => _http is not null;
 
     public sealed record Reply(int Status, JsonElement Json, ApiResponse Raw)
     {
@@ -48,7 +60,13 @@ internal sealed class ApiClient(RestApi api)
     {
         headers ??= [];
         if (body is not null) headers.TryAdd("Content-Type", "application/json");
-        var response = await Api.HandleAsync(new FakeRequest(method, path, body, headers, remote, aborted));
+        if (remote is not null && !remote.Equals(IPAddress.Loopback))
+        {
+            if (_http is not null) headers["X-Forwarded-For"] = remote.ToString(); // the socket hub trusts its loopback proxy
+        }
+        var response = _http is null
+            ? await Api.HandleAsync(new FakeRequest(method, path, body, headers, remote, aborted))
+            : await SendOverSocket(method, path, body, headers, aborted);
         response.Written?.Invoke(written);
         JsonElement json = default;
         if (response.ContentType.StartsWith("application/json", StringComparison.Ordinal) && response.Body.Length > 0)
@@ -56,6 +74,27 @@ internal sealed class ApiClient(RestApi api)
             json = JsonDocument.Parse(response.Body).RootElement.Clone();
         }
         return new Reply(response.Status, json, response);
+    }
+
+    private async Task<ApiResponse> SendOverSocket(string method, string path, string? body, Dictionary<string, string> headers, CancellationToken aborted)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", headers["Content-Type"]);
+        }
+        foreach (var (k, v) in headers)
+        {
+            if (k.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) continue;
+            if (k.Equals("Host", StringComparison.OrdinalIgnoreCase)) request.Headers.Host = v;
+            else request.Headers.TryAddWithoutValidation(k, v);
+        }
+        using var response = await _http!.SendAsync(request, aborted);
+        var bytes = await response.Content.ReadAsByteArrayAsync(aborted);
+        var result = new ApiResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString() ?? "", bytes);
+        foreach (var h in response.Headers.Concat(response.Content.Headers)) result.Headers.Add(new(h.Key, string.Join(",", h.Value)));
+        return result;
     }
 
     public static Dictionary<string, string> Auth(string token, string? sid = null)

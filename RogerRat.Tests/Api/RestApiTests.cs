@@ -6,11 +6,34 @@ using RogerRat.Http.Api;
 
 namespace RogerRat.Tests.Api;
 
-/// <summary>The REST face without sockets: shapes, statuses, codes, commit-on-write and the guards.</summary>
-public class RestApiTests
+/// <summary>The REST contract: shapes, statuses, codes, the guards; run in memory and over real sockets.</summary>
+public abstract class RestApiContract : IAsyncLifetime
 {
-    private static ApiClient NewClient(RestApiOptions? options = null, TimeProvider? time = null) =>
-        new(new RestApi(new Hub(new HubOptions { OwnerPasswordIterations = 10 }, time, runGarbageCollector: false), options ?? new RestApiOptions()));
+    private readonly List<IAsyncDisposable> _hubs = [];
+
+    protected abstract bool OverSockets { get; }
+
+    private protected ApiClient NewClient(RestApiOptions? options = null, TimeProvider? time = null)
+    {
+        options ??= new RestApiOptions();
+        if (!OverSockets) return new(new RestApi(new Hub(new HubOptions { OwnerPasswordIterations = 10 }, time, runGarbageCollector: false), options));
+        // Over sockets the test's other client addresses arrive as X-Forwarded-For from a trusted loopback proxy.
+        if (options.TrustedProxies.Count == 0) options.TrustedProxies.Add(IPAddress.Loopback);
+        var hub = RogerRat.Tests.Integration.LiveHub.StartAsync(o =>
+        {
+            o.Api = options;
+            if (time is not null) o.Time = time;
+        }).GetAwaiter().GetResult();
+        _hubs.Add(hub);
+        return new(hub.Server.Api, hub.Client);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var h in _hubs) await h.DisposeAsync();
+    }
 
     [Fact]
     public async Task Seed_session_flow_over_the_api()
@@ -36,39 +59,6 @@ public class RestApiTests
         var again = await c.Call("GET", $"/api/channels/{id}/listen?timeout=1", null, ApiClient.Auth(token, b));
         Assert.Equal(0, again.Json.GetProperty("messages").GetArrayLength());
         Assert.True(again.Json.GetProperty("timed_out").GetBoolean());
-    }
-
-    [Fact]
-    public async Task A_listen_whose_write_failed_consumes_nothing()
-    {
-        var c = NewClient();
-        var (id, token) = await c.Create();
-        var a = await c.Join(id, token, "alpha");
-        var b = await c.Join(id, token, "bravo");
-        await c.Call("POST", $"/api/channels/{id}/send", """{"to":"bravo","message":"one"}""", ApiClient.Auth(token, a));
-
-        var lost = await c.Call("GET", $"/api/channels/{id}/listen?timeout=1", null, ApiClient.Auth(token, b), written: false);
-        Assert.Equal(1, lost.Json.GetProperty("messages").GetArrayLength());
-        var redelivered = await c.Call("GET", $"/api/channels/{id}/listen?timeout=1", null, ApiClient.Auth(token, b));
-        Assert.Equal("one", redelivered.Json.GetProperty("messages")[0].GetProperty("text").GetString());
-    }
-
-    [Fact]
-    public async Task A_parked_listen_whose_client_leaves_consumes_nothing()
-    {
-        var c = NewClient();
-        var (id, token) = await c.Create();
-        var a = await c.Join(id, token, "alpha");
-        var b = await c.Join(id, token, "bravo");
-        using var gone = new CancellationTokenSource();
-        var parked = c.Call("GET", $"/api/channels/{id}/listen?timeout=30", null, ApiClient.Auth(token, b), aborted: gone.Token);
-        await Task.Delay(50);
-        gone.Cancel();
-        var answer = await parked.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(0, answer.Json.GetProperty("messages").GetArrayLength());
-        await c.Call("POST", $"/api/channels/{id}/send", """{"to":"bravo","message":"after"}""", ApiClient.Auth(token, a));
-        var next = await c.Call("GET", $"/api/channels/{id}/listen?timeout=1", null, ApiClient.Auth(token, b));
-        Assert.Equal("after", next.Json.GetProperty("messages")[0].GetProperty("text").GetString());
     }
 
     [Theory]
@@ -140,9 +130,8 @@ public class RestApiTests
     public async Task Create_ignores_a_body_that_is_not_json()
     {
         var c = NewClient();
-        var r = await c.Api.HandleAsync(new FakeRequest("POST", "/api/channels", """{"retention":"full"}""", new() { ["Content-Type"] = "text/plain" }));
-        using var doc = JsonDocument.Parse(r.Body);
-        Assert.Equal("none", doc.RootElement.GetProperty("retention").GetString());
+        var r = await c.Call("POST", "/api/channels", """{"retention":"full"}""", new() { ["Content-Type"] = "text/plain" });
+        Assert.Equal("none", r.Json.GetProperty("retention").GetString());
     }
 
     [Theory]
@@ -184,20 +173,6 @@ public class RestApiTests
         Assert.Equal(200, (await c.Call("POST", $"/api/channels/{id}/send", """{"message":"x"}""", ApiClient.Auth(token, sid), remote: IPAddress.Parse("10.0.0.9"))).Status);
         time.Advance(TimeSpan.FromSeconds(61));
         Assert.Equal(200, (await c.Call("POST", $"/api/channels/{id}/send", """{"message":"x"}""", ApiClient.Auth(token, sid))).Status);
-    }
-
-    [Fact]
-    public async Task Forwarded_for_counts_only_from_a_trusted_proxy()
-    {
-        var options = new RestApiOptions { RateLimits = new RateLimits(1, 1, 0, 0) };
-        var c = NewClient(options);
-        var (id, token) = await c.Create();
-        var sid = await c.Join(id, token, "alpha");
-        var spoof = ApiClient.Auth(token, sid);
-        spoof["X-Forwarded-For"] = "1.2.3.4";
-        Assert.Equal(200, (await c.Call("POST", $"/api/channels/{id}/send", """{"message":"x"}""", spoof)).Status);
-        spoof["X-Forwarded-For"] = "5.6.7.8"; // not believed: same socket address, same bucket
-        Assert.Equal(429, (await c.Call("POST", $"/api/channels/{id}/send", """{"message":"x"}""", spoof)).Status);
     }
 
     [Fact]
@@ -266,4 +241,62 @@ public class RestApiTests
         var html = await c.Call("GET", "/", null, new() { ["Accept"] = "text/html,application/json" });
         Assert.StartsWith("text/html", html.Raw.ContentType);
     }
+}
+
+public sealed class RestApiInMemoryTests : RestApiContract
+{
+    protected override bool OverSockets => false;
+
+    [Fact]
+    public async Task A_parked_listen_whose_client_leaves_consumes_nothing()
+    {
+        var c = NewClient();
+        var (id, token) = await c.Create();
+        var a = await c.Join(id, token, "alpha");
+        var b = await c.Join(id, token, "bravo");
+        using var gone = new CancellationTokenSource();
+        var parked = c.Call("GET", $"/api/channels/{id}/listen?timeout=30", null, ApiClient.Auth(token, b), aborted: gone.Token);
+        await Task.Delay(50);
+        gone.Cancel();
+        var answer = await parked.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, answer.Json.GetProperty("messages").GetArrayLength());
+        await c.Call("POST", $"/api/channels/{id}/send", """{"to":"bravo","message":"after"}""", ApiClient.Auth(token, a));
+        var next = await c.Call("GET", $"/api/channels/{id}/listen?timeout=1", null, ApiClient.Auth(token, b));
+        Assert.Equal("after", next.Json.GetProperty("messages")[0].GetProperty("text").GetString());
+    }
+
+
+    [Fact]
+    public async Task A_listen_whose_write_failed_consumes_nothing()
+    {
+        var c = NewClient();
+        var (id, token) = await c.Create();
+        var a = await c.Join(id, token, "alpha");
+        var b = await c.Join(id, token, "bravo");
+        await c.Call("POST", $"/api/channels/{id}/send", """{"to":"bravo","message":"one"}""", ApiClient.Auth(token, a));
+
+        var lost = await c.Call("GET", $"/api/channels/{id}/listen?timeout=1", null, ApiClient.Auth(token, b), written: false);
+        Assert.Equal(1, lost.Json.GetProperty("messages").GetArrayLength());
+        var redelivered = await c.Call("GET", $"/api/channels/{id}/listen?timeout=1", null, ApiClient.Auth(token, b));
+        Assert.Equal("one", redelivered.Json.GetProperty("messages")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Forwarded_for_counts_only_from_a_trusted_proxy()
+    {
+        var options = new RestApiOptions { RateLimits = new RateLimits(1, 1, 0, 0) };
+        var c = NewClient(options);
+        var (id, token) = await c.Create();
+        var sid = await c.Join(id, token, "alpha");
+        var spoof = ApiClient.Auth(token, sid);
+        spoof["X-Forwarded-For"] = "1.2.3.4";
+        Assert.Equal(200, (await c.Call("POST", $"/api/channels/{id}/send", """{"message":"x"}""", spoof)).Status);
+        spoof["X-Forwarded-For"] = "5.6.7.8"; // not believed: same socket address, same bucket
+        Assert.Equal(429, (await c.Call("POST", $"/api/channels/{id}/send", """{"message":"x"}""", spoof)).Status);
+    }
+}
+
+public sealed class RestApiOverSocketsTests : RestApiContract
+{
+    protected override bool OverSockets => true;
 }

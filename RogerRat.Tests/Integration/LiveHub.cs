@@ -13,12 +13,13 @@ internal sealed class LiveHub : IAsyncDisposable
 {
     public HubServer Server { get; }
     public HttpClient Client { get; }
-    public string Base => Server.Origin;
+    /// <summary>Where the hub really listens (its public origin may be configured to something else).</summary>
+    public string Base => $"http://{Server.LocalEndPoint}";
 
     private LiveHub(HubServer server)
     {
         Server = server;
-        Client = new HttpClient { BaseAddress = new Uri(server.Origin), Timeout = TimeSpan.FromSeconds(90) };
+        Client = new HttpClient { BaseAddress = new Uri($"http://{server.LocalEndPoint}"), Timeout = TimeSpan.FromSeconds(90) };
     }
 
     public static async Task<LiveHub> StartAsync(Action<HubServerOptions>? configure = null)
