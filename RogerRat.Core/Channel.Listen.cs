@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace RogerRat.Core;
 
 public sealed partial class Channel
@@ -24,7 +22,7 @@ public sealed partial class Channel
         {
             return new ValueTask<Delivery>(delivery);
         }
-        return ParkAsync(session, cs, timeout, since, cancellationToken);
+        return Park(session, cs, timeout, since, cancellationToken);
     }
 
     /// <summary>Moves the cursor to what the delivery handed out; a stale delivery (superseded by a later take) is ignored.</summary>
@@ -64,28 +62,22 @@ public sealed partial class Channel
         cs.LeaseActive = false;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<Delivery> ParkAsync(Session session, CallsignState cs, TimeSpan timeout, long? since, CancellationToken ct)
+    // Parks without an async state machine: the pooled waiter is the ValueTask's source, and its GetResult finishes the
+    // listen (CompleteWake) on the awaiting side.
+    private ValueTask<Delivery> Park(Session session, CallsignState cs, TimeSpan timeout, long? since, CancellationToken ct)
     {
         var waiter = _waiters.Get();
-        waiter.Arm(timeout, ct);
+        waiter.Arm(this, session, cs, since, _waiters, timeout, ct);
         Interlocked.Exchange(ref cs.Parked, waiter)?.TrySignal(WakeReason.Superseded);
-        WakeReason reason;
-        try
-        {
-            // Re-check after publishing the waiter (the other half of the no-lost-wake-up handshake), and after a
-            // race with eviction or rename that this callsign may have lost meanwhile.
-            if (!ReferenceEquals(session.Callsign, cs) || !_sessions.ContainsKey(session.Id)) waiter.TrySignal(WakeReason.Evicted);
-            else if (HasPending(cs, since)) waiter.TrySignal(WakeReason.Signalled);
-            reason = await waiter.WaitAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            Interlocked.CompareExchange(ref cs.Parked, null, waiter);
-            waiter.Reset();
-            _waiters.Return(waiter);
-        }
+        // Re-check after publishing the waiter (the other half of the no-lost-wake-up handshake), and after a race with
+        // an eviction or rename this callsign may have lost meanwhile.
+        if (!ReferenceEquals(session.Callsign, cs) || !_sessions.ContainsKey(session.Id)) waiter.TrySignal(WakeReason.Evicted);
+        else if (HasPending(cs, since)) waiter.TrySignal(WakeReason.Signalled);
+        return waiter.WaitAsync();
+    }
 
+    internal Delivery CompleteWake(Session session, CallsignState cs, long? since, WakeReason reason)
+    {
         // Superseded, evicted or cancelled (client gone, server stopping): answer empty and consume nothing.
         if (reason is WakeReason.Superseded or WakeReason.Evicted or WakeReason.Cancelled)
         {

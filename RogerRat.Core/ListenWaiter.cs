@@ -24,10 +24,12 @@ internal enum WakeReason : byte
 /// <item>Continuations run asynchronously, so no listener code ever runs inside a send.</item>
 /// <item>The timer is created once per waiter and re-armed per use. A late tick from a previous use can only wake a
 /// listen early; the listen then re-reads the ring, so it never loses or hides a message.</item>
-/// <item>Owned by exactly one listen between <see cref="Arm"/> and <see cref="Reset"/>; returned to the pool after.</item>
+/// <item>Owned by exactly one listen between <see cref="Arm"/> and its <c>GetResult</c>, which reads the ring for the
+/// woken listen and returns the waiter to its pool: a parked listen needs no async state machine, so parking and
+/// waking allocate nothing but the delivery's own array.</item>
 /// </list>
 /// </summary>
-internal sealed class ListenWaiter : IValueTaskSource<WakeReason>, IDisposable
+internal sealed class ListenWaiter : IValueTaskSource<Delivery>, IDisposable
 {
     private static readonly TimerCallback s_onTimer = static s => ((ListenWaiter)s!).TrySignal(WakeReason.TimedOut);
     private static readonly Action<object?> s_onCancel = static s => ((ListenWaiter)s!).TrySignal(WakeReason.Cancelled);
@@ -37,11 +39,22 @@ internal sealed class ListenWaiter : IValueTaskSource<WakeReason>, IDisposable
     private ITimer? _timer;
     private CancellationTokenRegistration _cancellation;
     private int _completed;
+    private Channel? _channel;
+    private Session? _session;
+    private CallsignState? _callsign;
+    private long? _since;
+    private Microsoft.Extensions.ObjectPool.ObjectPool<ListenWaiter>? _pool;
 
     public ListenWaiter(TimeProvider time) => _time = time;
 
-    public void Arm(TimeSpan timeout, CancellationToken cancellationToken)
+    public void Arm(Channel channel, Session session, CallsignState callsign, long? since, Microsoft.Extensions.ObjectPool.ObjectPool<ListenWaiter> pool,
+        TimeSpan timeout, CancellationToken cancellationToken)
     {
+        _channel = channel;
+        _session = session;
+        _callsign = callsign;
+        _since = since;
+        _pool = pool;
         Volatile.Write(ref _completed, 0);
         _timer ??= _time.CreateTimer(s_onTimer, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _timer.Change(timeout, Timeout.InfiniteTimeSpan);
@@ -60,14 +73,17 @@ internal sealed class ListenWaiter : IValueTaskSource<WakeReason>, IDisposable
 
     public bool IsCompleted => Volatile.Read(ref _completed) != 0;
 
-    public ValueTask<WakeReason> WaitAsync() => new(this, _core.Version);
+    public ValueTask<Delivery> WaitAsync() => new(this, _core.Version);
 
-    /// <summary>Disarms and readies for the next use; call only after the result was consumed.</summary>
-    public void Reset()
+    // Disarms and readies for the next use; only after the result was consumed.
+    private void Reset()
     {
         _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _cancellation.Dispose();
         _cancellation = default;
+        _channel = null;
+        _session = null;
+        _callsign = null;
         _core.Reset();
     }
 
@@ -77,10 +93,18 @@ internal sealed class ListenWaiter : IValueTaskSource<WakeReason>, IDisposable
         _cancellation.Dispose();
     }
 
-    WakeReason IValueTaskSource<WakeReason>.GetResult(short token) => _core.GetResult(token);
+    Delivery IValueTaskSource<Delivery>.GetResult(short token)
+    {
+        var reason = _core.GetResult(token);
+        var (channel, session, callsign, since, pool) = (_channel!, _session!, _callsign!, _since, _pool!);
+        Interlocked.CompareExchange(ref callsign.Parked, null, this);
+        Reset();
+        pool.Return(this);
+        return channel.CompleteWake(session, callsign, since, reason);
+    }
 
-    ValueTaskSourceStatus IValueTaskSource<WakeReason>.GetStatus(short token) => _core.GetStatus(token);
+    ValueTaskSourceStatus IValueTaskSource<Delivery>.GetStatus(short token) => _core.GetStatus(token);
 
-    void IValueTaskSource<WakeReason>.OnCompleted(Action<object?> continuation, object? state, short token,
+    void IValueTaskSource<Delivery>.OnCompleted(Action<object?> continuation, object? state, short token,
         ValueTaskSourceOnCompletedFlags flags) => _core.OnCompleted(continuation, state, token, flags);
 }
