@@ -78,6 +78,11 @@ internal static class Program
 
         PrintBanner(server, options);
         logger.LogInformation("listening on {EndPoint}, origin {Origin}", server.LocalEndPoint, server.Origin);
+        if (options.DataDir is not null)
+        {
+            // Durability (PROTOCOL §5) is its own piece of work; say so rather than pretend the state survives a restart.
+            logger.LogWarning("--data-dir {DataDir} is accepted but durability is not implemented yet: all state is in memory", options.DataDir);
+        }
 
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Console.CancelKeyPress += (_, e) =>
