@@ -16,7 +16,10 @@ public sealed class McpTool(string name, string description, string inputSchema,
 /// whether the response reached the client (a listen commits its delivery only then).</summary>
 public sealed class McpToolResult
 {
-    public required string Text { get; init; }
+    /// <summary>The text of the result (its single content block unless <see cref="Content"/> is set).</summary>
+    public string Text { get; init; } = "";
+    /// <summary>Content blocks, when a result is more than one text block.</summary>
+    public IReadOnlyList<McpContent>? Content { get; init; }
     public bool IsError { get; init; }
     public Action<Utf8JsonWriter>? StructuredContent { get; init; }
     public Action<bool>? Written { get; init; }
@@ -31,8 +34,16 @@ public sealed class McpCallContext
     public required JsonElement Arguments { get; init; }
     public required CancellationToken Aborted { get; init; }
     /// <summary>Sends <c>notifications/progress</c> when the caller gave a progress token and reads an SSE stream; else a no-op.</summary>
-    public required Func<double, string?, ValueTask> ReportProgress { get; init; }
+    public required Func<double, double?, string?, ValueTask> ReportProgress { get; init; }
     public bool HasProgressToken { get; init; }
+
+    /// <summary>Sends <c>notifications/message</c> (level, data) when the call streams and the session's level allows.</summary>
+    public Func<string, string, ValueTask> Log { get; init; } = static (_, _) => ValueTask.CompletedTask;
+
+    /// <summary>Sends a request to the client on the call's stream and awaits its answer (sampling, elicitation);
+    /// throws when the call does not stream.</summary>
+    public Func<string, Action<Utf8JsonWriter>, CancellationToken, Task<JsonElement>> RequestClient { get; init; } =
+        static (_, _, _) => throw new InvalidOperationException("this call has no stream to the client");
     /// <summary>The client's address, for per-address rate limits.</summary>
     public string Client { get; init; } = "unknown";
 
@@ -45,9 +56,10 @@ public sealed class McpCallContext
     public double? Number(string name) => Get(name) is { ValueKind: JsonValueKind.Number } v && v.TryGetDouble(out var d) && double.IsFinite(d) ? d : null;
 }
 
-/// <summary>A static resource.</summary>
-public sealed class McpResource(string uri, string name, string mimeType, Func<string> read, string? description = null)
+/// <summary>A static resource; <see cref="Binary"/> ones return base64 as a blob.</summary>
+public sealed class McpResource(string uri, string name, string mimeType, Func<string> read, string? description = null, bool binary = false)
 {
+    public bool Binary { get; } = binary;
     public string Uri { get; } = uri;
     public string Name { get; } = name;
     public string MimeType { get; } = mimeType;
@@ -68,12 +80,13 @@ public sealed class McpResourceTemplate(string uriTemplate, string name, string 
 
 /// <summary>A prompt with named string arguments.</summary>
 public sealed class McpPrompt(string name, string description, IReadOnlyList<(string Name, string Description, bool Required)> arguments,
-    Func<IReadOnlyDictionary<string, string>, string> render)
+    Func<IReadOnlyDictionary<string, string>, IReadOnlyList<McpContent>> render)
 {
     public string Name { get; } = name;
     public string Description { get; } = description;
     public IReadOnlyList<(string Name, string Description, bool Required)> Arguments { get; } = arguments;
-    public Func<IReadOnlyDictionary<string, string>, string> Render { get; } = render;
+    /// <summary>The prompt's user messages, one content block each.</summary>
+    public Func<IReadOnlyDictionary<string, string>, IReadOnlyList<McpContent>> Render { get; } = render;
 }
 
 /// <summary>Everything one MCP endpoint serves.</summary>
@@ -86,6 +99,10 @@ public sealed class McpServerDefinition
     public IReadOnlyList<McpResource> Resources { get; init; } = [];
     public IReadOnlyList<McpResourceTemplate> ResourceTemplates { get; init; } = [];
     public IReadOnlyList<McpPrompt> Prompts { get; init; } = [];
+    /// <summary>Answer every <c>tools/call</c> on an SSE stream when the client accepts one (needed for logging and
+    /// server-to-client requests during a call); else only calls with a progress token stream.</summary>
+    public bool StreamToolCalls { get; init; }
+
     /// <summary>Items per page of the list methods (<c>nextCursor</c> beyond it).</summary>
     public int PageSize { get; init; } = 50;
 }

@@ -129,6 +129,12 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
             return;
         }
 
+        if (message.Kind == JsonRpcKind.Response)
+        {
+            // The client's answer to a request we sent on a call's stream (sampling, elicitation).
+            var key = message.Id.ValueKind == JsonValueKind.String ? message.Id.GetString()! : message.Id.GetRawText();
+            if (session.PendingClientRequests.TryRemove(key, out var pending)) pending.TrySetResult(root.Clone());
+        }
         if (message.Kind != JsonRpcKind.Request)
         {
             // Notifications and client responses: accepted, nothing to answer.
@@ -139,14 +145,14 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
 
         var progressToken = message.Param("_meta") is { ValueKind: JsonValueKind.Object } meta && meta.TryGetProperty("progressToken", out var pt)
             && pt.ValueKind is JsonValueKind.String or JsonValueKind.Number ? pt.Clone() : default;
-        var streamIt = acceptsSse && (!acceptsJson || (progressToken.ValueKind != JsonValueKind.Undefined && IsLongCall(message)));
+        var streamIt = acceptsSse && (!acceptsJson || (IsLongCall(message) && (progressToken.ValueKind != JsonValueKind.Undefined || definition.StreamToolCalls)));
         if (streamIt)
         {
             await StreamAsync(context, definition, session, message, progressToken).ConfigureAwait(false);
             return;
         }
 
-        var (body, written) = await DispatchAsync(definition, session, message, context.RequestAborted, static (_, _) => ValueTask.CompletedTask, false, Client(context)).ConfigureAwait(false);
+        var (body, written) = await DispatchAsync(definition, session, message, context.RequestAborted, null, Client(context)).ConfigureAwait(false);
         var ok = await WriteJsonAsync(context, 200, body).ConfigureAwait(false);
         written?.Invoke(ok);
     }
@@ -169,6 +175,7 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
             await WriteJsonAsync(context, 503, JsonRpcWriter.Error(message.Id, JsonRpcErrorCode.InternalError, "too many MCP sessions; try again later")).ConfigureAwait(false);
             return;
         }
+        session.ClientCapabilities = message.Param("capabilities").ValueKind == JsonValueKind.Object ? message.Param("capabilities").Clone() : default;
         var instructions = definition.Instructions?.Invoke(session);
         var body = JsonRpcWriter.Result(message.Id, w =>
         {
@@ -237,7 +244,7 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
                 answers.Add(JsonRpcWriter.Error(m.Id, JsonRpcErrorCode.InvalidRequest, "initialize cannot be batched"));
                 continue;
             }
-            var (body, written) = await DispatchAsync(definition, session, m, context.RequestAborted, static (_, _) => ValueTask.CompletedTask, false, Client(context)).ConfigureAwait(false);
+            var (body, written) = await DispatchAsync(definition, session, m, context.RequestAborted, null, Client(context)).ConfigureAwait(false);
             answers.Add(body);
             if (written is not null) hooks.Add(written);
         }
@@ -288,31 +295,17 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
             }
         }
         // Priming event (2025-11-25): an event id with empty data, so a client can resume.
-        ok &= await response.WriteStreamAsync(Encoding.UTF8.GetBytes($"id: {session.Id}-0\ndata: \n\n")).ConfigureAwait(false);
+        ok &= await response.WriteStreamAsync(Encoding.UTF8.GetBytes($"id: {session.Id}-0\nretry: 1000\ndata: \n\n")).ConfigureAwait(false);
 
-        var hasToken = progressToken.ValueKind != JsonValueKind.Undefined;
-        async ValueTask Progress(double progress, string? note)
-        {
-            if (!hasToken) return;
-            await Send(JsonRpcWriter.Notification("notifications/progress", w =>
-            {
-                w.WriteStartObject();
-                w.WritePropertyName("progressToken"u8);
-                progressToken.WriteTo(w);
-                w.WriteNumber("progress"u8, progress);
-                if (note is not null) w.WriteString("message"u8, note);
-                w.WriteEndObject();
-            })).ConfigureAwait(false);
-        }
-
-        var (body, written) = await DispatchAsync(definition, session, message, context.RequestAborted, (p, n) => Progress(p, n), hasToken, Client(context)).ConfigureAwait(false);
+        var stream = new CallStream(Send, progressToken);
+        var (body, written) = await DispatchAsync(definition, session, message, context.RequestAborted, stream, Client(context)).ConfigureAwait(false);
         await Send(body).ConfigureAwait(false);
         ok &= await response.EndStreamAsync().ConfigureAwait(false);
         written?.Invoke(ok);
     }
 
     private async ValueTask<(byte[] Body, Action<bool>? Written)> DispatchAsync(McpServerDefinition definition, McpSession session, JsonRpcMessage m,
-        CancellationToken aborted, Func<double, string?, ValueTask> progress, bool hasProgressToken, string client)
+        CancellationToken aborted, CallStream? stream, string client)
     {
         try
         {
@@ -323,7 +316,7 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
                 case "tools/list":
                     return (ListTools(definition, session, m), null);
                 case "tools/call":
-                    return await CallToolAsync(definition, session, m, aborted, progress, hasProgressToken, client).ConfigureAwait(false);
+                    return await CallToolAsync(definition, session, m, aborted, stream, client).ConfigureAwait(false);
                 case "resources/list":
                     return (McpLists.Resources(definition, m), null);
                 case "resources/templates/list":
@@ -395,7 +388,7 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
     }
 
     private async ValueTask<(byte[], Action<bool>?)> CallToolAsync(McpServerDefinition definition, McpSession session, JsonRpcMessage m,
-        CancellationToken aborted, Func<double, string?, ValueTask> progress, bool hasProgressToken, string client)
+        CancellationToken aborted, CallStream? stream, string client)
     {
         var name = m.ParamString("name") ?? throw new JsonRpcException(JsonRpcErrorCode.InvalidParams, "tools/call needs params.name");
         var tool = definition.Tools(session).FirstOrDefault(t => t.Name == name)
@@ -413,8 +406,12 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
                 Session = session,
                 Arguments = arguments,
                 Aborted = aborted,
-                ReportProgress = progress,
-                HasProgressToken = hasProgressToken,
+                ReportProgress = stream is null ? static (_, _, _) => ValueTask.CompletedTask : stream.ProgressAsync,
+                HasProgressToken = stream?.HasProgressToken == true,
+                Log = stream is null ? static (_, _) => ValueTask.CompletedTask : (level, data) => stream.LogAsync(session, level, data),
+                RequestClient = stream is null
+                    ? static (_, _, _) => throw new InvalidOperationException("this call has no stream to the client")
+                    : (method, p, ct) => stream.RequestAsync(session, method, p, ct),
                 Client = client,
             }).ConfigureAwait(false);
         }
@@ -428,10 +425,14 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
         {
             w.WriteStartObject();
             w.WriteStartArray("content"u8);
-            w.WriteStartObject();
-            w.WriteString("type"u8, "text");
-            w.WriteString("text"u8, result.Text);
-            w.WriteEndObject();
+            if (result.Content is { } blocks)
+            {
+                foreach (var block in blocks) block.Write(w);
+            }
+            else
+            {
+                McpContent.Text(result.Text).Write(w);
+            }
             w.WriteEndArray();
             if (result.StructuredContent is not null)
             {
@@ -458,7 +459,69 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
         var n = 0;
         while (await Task.WhenAny(until, Task.Delay(s_progressInterval, call.Aborted)).ConfigureAwait(false) != until && !call.Aborted.IsCancellationRequested)
         {
-            await call.ReportProgress(++n, "still listening").ConfigureAwait(false);
+            await call.ReportProgress(++n, null, "still listening").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What a call answered on an SSE stream can send before its result: progress, log messages, requests.</summary>
+    private sealed class CallStream(Func<byte[], ValueTask> send, JsonElement progressToken)
+    {
+        private static readonly string[] s_levels = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
+
+        public bool HasProgressToken => progressToken.ValueKind != JsonValueKind.Undefined;
+
+        public ValueTask ProgressAsync(double progress, double? total, string? note)
+        {
+            if (!HasProgressToken) return ValueTask.CompletedTask;
+            return send(JsonRpcWriter.Notification("notifications/progress", w =>
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("progressToken"u8);
+                progressToken.WriteTo(w);
+                w.WriteNumber("progress"u8, progress);
+                if (total is { } t) w.WriteNumber("total"u8, t);
+                if (note is not null) w.WriteString("message"u8, note);
+                w.WriteEndObject();
+            }));
+        }
+
+        public ValueTask LogAsync(McpSession session, string level, string data)
+        {
+            if (Array.IndexOf(s_levels, level) < Math.Max(0, Array.IndexOf(s_levels, session.LogLevel))) return ValueTask.CompletedTask;
+            return send(JsonRpcWriter.Notification("notifications/message", w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("level"u8, level);
+                w.WriteString("data"u8, data);
+                w.WriteEndObject();
+            }));
+        }
+
+        public async Task<JsonElement> RequestAsync(McpSession session, string method, Action<Utf8JsonWriter> writeParams, CancellationToken ct)
+        {
+            var id = session.NextRequestId();
+            var pending = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+            session.PendingClientRequests[id] = pending;
+            try
+            {
+                await send(RogerRat.Http.Api.WireJson.Write((id, method, writeParams), static (w, s) =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("jsonrpc"u8, "2.0");
+                    w.WriteString("id"u8, s.id);
+                    w.WriteString("method"u8, s.method);
+                    w.WritePropertyName("params"u8);
+                    s.writeParams(w);
+                    w.WriteEndObject();
+                })).ConfigureAwait(false);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromMinutes(2));
+                return await pending.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                session.PendingClientRequests.TryRemove(id, out _);
+            }
         }
     }
 }

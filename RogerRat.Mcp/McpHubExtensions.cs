@@ -103,18 +103,7 @@ public static class McpHubExtensions
     }
 
     // DNS-rebinding guard (MCP spec, PROTOCOL §2.6): a browser Origin must be ours, loopback, or allowed.
-    internal static bool OriginAllowed(string? origin, string own, IReadOnlyList<string> allowed)
-    {
-        if (string.IsNullOrEmpty(origin)) return true;
-        var o = origin.TrimEnd('/');
-        if (o.Equals(own, StringComparison.OrdinalIgnoreCase)) return true;
-        foreach (var a in allowed)
-        {
-            if (o.Equals(a, StringComparison.OrdinalIgnoreCase)) return true;
-        }
-        if (!Uri.TryCreate(o, UriKind.Absolute, out var uri)) return false;
-        return uri.IsLoopback;
-    }
+    private static bool OriginAllowed(string? origin, string own, IReadOnlyList<string> allowed) => McpOrigins.IsAllowed(origin, own, allowed);
 
     private static bool HasHubToken(HttpContext c, string hubToken)
     {

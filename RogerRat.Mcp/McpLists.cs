@@ -77,10 +77,12 @@ internal static class McpLists
         var uri = m.ParamString("uri") ?? throw new JsonRpcException(JsonRpcErrorCode.InvalidParams, "uri is required");
         string? text = null;
         var mime = "text/plain";
+        var binary = false;
         if (d.Resources.FirstOrDefault(r => r.Uri == uri) is { } resource)
         {
             text = resource.Read();
             mime = resource.MimeType;
+            binary = resource.Binary;
         }
         else
         {
@@ -102,7 +104,7 @@ internal static class McpLists
             w.WriteStartObject();
             w.WriteString("uri"u8, uri);
             w.WriteString("mimeType"u8, mime);
-            w.WriteString("text"u8, text);
+            w.WriteString(binary ? "blob"u8 : "text"u8, text);
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
@@ -153,19 +155,20 @@ internal static class McpLists
         {
             if (required && !args.ContainsKey(argName)) throw new JsonRpcException(JsonRpcErrorCode.InvalidParams, $"missing required argument: {argName}");
         }
-        var text = prompt.Render(args);
+        var contents = prompt.Render(args);
         return JsonRpcWriter.Result(m.Id, w =>
         {
             w.WriteStartObject();
             w.WriteString("description"u8, prompt.Description);
             w.WriteStartArray("messages"u8);
-            w.WriteStartObject();
-            w.WriteString("role"u8, "user");
-            w.WriteStartObject("content"u8);
-            w.WriteString("type"u8, "text");
-            w.WriteString("text"u8, text);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            foreach (var content in contents)
+            {
+                w.WriteStartObject();
+                w.WriteString("role"u8, "user");
+                w.WritePropertyName("content"u8);
+                content.Write(w);
+                w.WriteEndObject();
+            }
             w.WriteEndArray();
             w.WriteEndObject();
         });

@@ -15,6 +15,12 @@ public sealed class McpSession(string id, string endpoint, string protocolVersio
     public string? BoundChannel { get; set; }
     public string LogLevel { get; set; } = "info";
     public ConcurrentDictionary<string, byte> Subscriptions { get; } = new(StringComparer.Ordinal);
+    /// <summary>The client's capabilities from initialize (sampling, elicitation, ...), as raw JSON.</summary>
+    public System.Text.Json.JsonElement ClientCapabilities { get; set; }
+    /// <summary>Requests we sent to the client, by id, awaiting the client's POSTed response.</summary>
+    public ConcurrentDictionary<string, TaskCompletionSource<System.Text.Json.JsonElement>> PendingClientRequests { get; } = new(StringComparer.Ordinal);
+    private long _nextRequestId;
+    public string NextRequestId() => $"s{Interlocked.Increment(ref _nextRequestId)}";
     public long LastSeen => Volatile.Read(ref _lastSeen);
     public void Touch(long now) => Volatile.Write(ref _lastSeen, now);
 }
