@@ -78,7 +78,13 @@ public class OfficialClientTests
         await Call(alpha, "send", new() { ["message"] = "to everyone" });
         Assert.Contains("alpha (all): to everyone", await Call(bravo, "wait", new() { ["timeout_seconds"] = 5 }));
         Assert.Contains("(no messages", await Call(bravo, "listen", new() { ["timeout_seconds"] = 1 }));
+        await Call(bravo, "send", new() { ["to"] = "#1", ["message"] = "by index" });
+        Assert.Contains("bravo →alpha: by index", await Call(alpha, "listen", new() { ["timeout_seconds"] = 5 }));
+        Assert.Contains("#2  bravo", await Call(alpha, "roster"));
+        Assert.Contains("to everyone", await Call(alpha, "history", new() { ["n"] = 10 }));
+        Assert.Contains("Created channel", await Call(alpha, "create_channel", new() { ["retention"] = "none" }));
         Assert.Equal("left channel", await Call(alpha, "leave"));
+        Assert.DoesNotContain("alpha", await Call(bravo, "roster"));
     }
 
     [Fact]
