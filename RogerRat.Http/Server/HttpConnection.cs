@@ -25,6 +25,9 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
 
     private readonly IPEndPoint? _remote = socket.RemoteEndPoint as IPEndPoint;
 
+    // One head per connection, reused for each request once the previous handler has finished.
+    private readonly HttpRequestHead _head = new();
+
     public async Task RunAsync()
     {
         await using var stream = new NetworkStream(socket, ownsSocket: true);
@@ -86,7 +89,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         }
 
         var request = new HttpRequest(head, body, _remote);
-        var response = new HttpResponse(writer, head.Method == "HEAD", head.MinorVersion == 1, head.KeepAlive && !serverStopping.IsCancellationRequested, serverStopping);
+        var response = new HttpResponse(writer, head.IsHead, head.MinorVersion == 1, head.KeepAlive && !serverStopping.IsCancellationRequested, serverStopping);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
         var context = new HttpContext(request, response, aborted.Token);
 
@@ -182,11 +185,10 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
                 if (!first) timeout.CancelAfter(limits.RequestHeadersTimeout);
             }
             bool parsed;
-            HttpRequestHead? head;
             SequencePosition consumed;
             try
             {
-                parsed = HttpParser.TryParseHead(buffer, limits, out consumed, out head);
+                parsed = HttpParser.TryParseHead(buffer, limits, _head, out consumed);
             }
             catch
             {
@@ -196,7 +198,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             if (parsed)
             {
                 reader.AdvanceTo(consumed);
-                return head;
+                return _head;
             }
             reader.AdvanceTo(consumed, buffer.End);
             if (result.IsCompleted)

@@ -4,7 +4,7 @@ using System.Text;
 namespace RogerRat.Http.Server;
 
 /// <summary>
-/// RFC 9112 request-head parser. Incremental: <see cref="TryParseHead"/> returns false (consuming nothing) until the
+/// RFC 9112 request-head parser. Incremental: TryParseHead returns false (consuming nothing) until the
 /// whole head is buffered, so a head split at any point parses as in one piece. Strict where smuggling lives: bare CR
 /// or LF, obs-fold, control characters, whitespace before a colon, bad or conflicting Content-Length,
 /// Transfer-Encoding with Content-Length or on HTTP/1.0, missing or duplicate Host are all 400.
@@ -17,10 +17,18 @@ internal static class HttpParser
     private static readonly SearchValues<byte> s_tchar =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 
+    /// <summary>Parses into a new head (tests); the server reuses one head per connection through the other overload.</summary>
     public static bool TryParseHead(ReadOnlySequence<byte> buffer, HttpServerLimits limits, out SequencePosition consumed, out HttpRequestHead? head)
     {
+        var fresh = new HttpRequestHead();
+        var ok = TryParseHead(buffer, limits, fresh, out consumed);
+        head = ok ? fresh : null;
+        return ok;
+    }
+
+    public static bool TryParseHead(ReadOnlySequence<byte> buffer, HttpServerLimits limits, HttpRequestHead head, out SequencePosition consumed)
+    {
         consumed = buffer.Start;
-        head = null;
         // RFC 9112 §2.2: ignore at least one empty line before the request line.
         var skipped = 0L;
         var probe = new SequenceReader<byte>(buffer);
@@ -49,17 +57,9 @@ internal static class HttpParser
             return false;
         }
 
-        var length = (int)headBytes.Length;
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            headBytes.CopyTo(rented);
-            head = ParseHead(rented.AsSpan(0, length), limits);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        var bytes = head.Reset((int)headBytes.Length);
+        headBytes.CopyTo(bytes);
+        ParseHead(bytes, head, limits);
         consumed = reader.Position;
         return true;
     }
@@ -83,30 +83,27 @@ internal static class HttpParser
         }
     }
 
-    private static HttpRequestHead ParseHead(ReadOnlySpan<byte> head, HttpServerLimits limits)
+    private static void ParseHead(ReadOnlySpan<byte> bytes, HttpRequestHead head, HttpServerLimits limits)
     {
-        // head ends right before the final CRLFCRLF; every line inside ends with CRLF except the last.
-        var lineEnd = IndexOfLineEnd(head);
-        var requestLine = lineEnd < 0 ? head : head[..lineEnd];
-        if (requestLine.Length > limits.MaxRequestLineSize) throw new HttpRejection(414, "uri_too_long", "request line too long");
-        var (method, target, minor) = ParseRequestLine(requestLine);
+        // bytes end right before the final CRLFCRLF; every line inside ends with CRLF except the last.
+        var lineEnd = IndexOfLineEnd(bytes);
+        var requestLineLength = lineEnd < 0 ? bytes.Length : lineEnd;
+        if (requestLineLength > limits.MaxRequestLineSize) throw new HttpRejection(414, "uri_too_long", "request line too long");
+        ParseRequestLine(bytes[..requestLineLength], head);
 
-        var headers = new List<KeyValuePair<string, string>>(8);
-        var rest = lineEnd < 0 ? ReadOnlySpan<byte>.Empty : head[(lineEnd + 2)..];
-        if (rest.Length > limits.MaxRequestHeadersTotalSize) throw new HttpRejection(431, "headers_too_large", "request header fields too large");
-        while (!rest.IsEmpty)
+        var offset = lineEnd < 0 ? bytes.Length : lineEnd + 2;
+        if (bytes.Length - offset > limits.MaxRequestHeadersTotalSize) throw new HttpRejection(431, "headers_too_large", "request header fields too large");
+        while (offset < bytes.Length)
         {
+            var rest = bytes[offset..];
             var end = IndexOfLineEnd(rest);
-            var line = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? ReadOnlySpan<byte>.Empty : rest[(end + 2)..];
-            if (line.IsEmpty) throw HttpRejection.BadRequest("empty header line");
-            if (headers.Count >= limits.MaxRequestHeaderCount) throw new HttpRejection(431, "headers_too_large", "too many header fields");
-            headers.Add(ParseHeaderLine(line));
+            var lineLength = end < 0 ? rest.Length : end;
+            if (lineLength == 0) throw HttpRejection.BadRequest("empty header line");
+            if (head.HeaderCount >= limits.MaxRequestHeaderCount) throw new HttpRejection(431, "headers_too_large", "too many header fields");
+            ParseHeaderLine(bytes, offset, lineLength, head);
+            offset += end < 0 ? rest.Length : end + 2;
         }
-
-        var result = new HttpRequestHead { Method = method, Target = target, MinorVersion = minor, Headers = headers };
-        ApplyFraming(result);
-        return result;
+        ApplyFraming(bytes, head);
     }
 
     /// <summary>Index of the next CRLF; a CR or LF on its own anywhere is a 400.</summary>
@@ -119,7 +116,7 @@ internal static class HttpParser
         return i;
     }
 
-    private static (string Method, string Target, int Minor) ParseRequestLine(ReadOnlySpan<byte> line)
+    private static void ParseRequestLine(ReadOnlySpan<byte> line, HttpRequestHead head)
     {
         var sp1 = line.IndexOf((byte)' ');
         if (sp1 <= 0) throw HttpRejection.BadRequest("malformed request line");
@@ -138,105 +135,118 @@ internal static class HttpParser
         {
             throw HttpRejection.BadRequest("invalid request target");
         }
-        int minor;
-        if (version.SequenceEqual("HTTP/1.1"u8)) minor = 1;
-        else if (version.SequenceEqual("HTTP/1.0"u8)) minor = 0;
+        if (version.SequenceEqual("HTTP/1.1"u8)) head.MinorVersion = 1;
+        else if (version.SequenceEqual("HTTP/1.0"u8)) head.MinorVersion = 0;
         else if (version.Length == 8 && version.StartsWith("HTTP/"u8) && char.IsAsciiDigit((char)version[5]) && version[6] == (byte)'.' && char.IsAsciiDigit((char)version[7]))
         {
             throw new HttpRejection(505, "http_version_not_supported", "HTTP version not supported");
         }
         else throw HttpRejection.BadRequest("malformed HTTP version");
-        return (Encoding.ASCII.GetString(method), Encoding.ASCII.GetString(target), minor);
+        head.MethodRange = new HttpRequestHead.Range(0, sp1);
+        head.TargetRange = new HttpRequestHead.Range(sp1 + 1, sp2);
     }
 
-    private static KeyValuePair<string, string> ParseHeaderLine(ReadOnlySpan<byte> line)
+    private static void ParseHeaderLine(ReadOnlySpan<byte> bytes, int start, int length, HttpRequestHead head)
     {
+        var line = bytes.Slice(start, length);
         if (line[0] is (byte)' ' or (byte)'\t') throw HttpRejection.BadRequest("obsolete line folding is not allowed");
         var colon = line.IndexOf((byte)':');
         if (colon < 0) throw HttpRejection.BadRequest("header line without a colon");
         if (colon == 0) throw HttpRejection.BadRequest("empty header name");
-        var name = line[..colon];
-        if (name.ContainsAnyExcept(s_tchar)) throw HttpRejection.BadRequest("invalid header name (whitespace before the colon or a bad character)");
+        if (line[..colon].ContainsAnyExcept(s_tchar)) throw HttpRejection.BadRequest("invalid header name (whitespace before the colon or a bad character)");
         var value = line[(colon + 1)..];
         foreach (var b in value)
         {
             if (b is < 0x20 and not (byte)'\t' || b == 0x7F) throw HttpRejection.BadRequest("control character in a header value");
         }
-        value = value.Trim(" \t"u8);
-        return new(Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value));
+        var valueStart = colon + 1;
+        var valueEnd = line.Length;
+        while (valueStart < valueEnd && line[valueStart] is (byte)' ' or (byte)'\t') valueStart++;
+        while (valueEnd > valueStart && line[valueEnd - 1] is (byte)' ' or (byte)'\t') valueEnd--;
+        head.AddHeader(new HttpRequestHead.Range(start, colon), new HttpRequestHead.Range(start + valueStart, valueEnd - valueStart));
     }
 
-    // RFC 9112 §6: message framing, with the smuggling shapes refused.
-    private static void ApplyFraming(HttpRequestHead head)
+    // RFC 9112 §6: message framing, with the smuggling shapes refused. Works on the byte ranges: no strings.
+    private static void ApplyFraming(ReadOnlySpan<byte> bytes, HttpRequestHead head)
     {
-        string? host = null;
         var hostCount = 0;
-        string? transferEncoding = null;
-        foreach (var (name, value) in head.Headers)
+        var teCount = 0;
+        var connectionClose = false;
+        var connectionKeepAlive = false;
+        var expectCount = 0;
+        var expectContinue = true;
+        var transferEncodingFinalChunked = false;
+        var transferCodings = 0;
+        for (var i = 0; i < head.HeaderCount; i++)
         {
-            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            ref var h = ref head.HeaderAt(i);
+            var name = bytes.Slice(h.Name.Start, h.Name.Length);
+            var value = bytes.Slice(h.Value.Start, h.Value.Length);
+            if (Ascii.EqualsIgnoreCase(name, "Host"u8))
             {
                 hostCount++;
-                host = value;
+                if (value.IndexOfAny(" \t/\\@?#"u8) >= 0) throw HttpRejection.BadRequest("invalid Host header");
             }
-            else if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            else if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
             {
                 var length = ParseContentLength(value);
                 if (head.ContentLength is { } previous && previous != length) throw HttpRejection.BadRequest("conflicting Content-Length");
                 head.ContentLength = length;
             }
-            else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
             {
-                transferEncoding = transferEncoding is null ? value : transferEncoding + "," + value;
+                teCount++;
+                foreach (var range in value.Split((byte)','))
+                {
+                    var coding = value[range].Trim(" \t"u8);
+                    transferCodings++;
+                    transferEncodingFinalChunked = Ascii.EqualsIgnoreCase(coding, "chunked"u8);
+                }
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Connection"u8))
+            {
+                foreach (var range in value.Split((byte)','))
+                {
+                    var token = value[range].Trim(" \t"u8);
+                    if (Ascii.EqualsIgnoreCase(token, "close"u8)) connectionClose = true;
+                    else if (Ascii.EqualsIgnoreCase(token, "keep-alive"u8)) connectionKeepAlive = true;
+                }
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Expect"u8))
+            {
+                expectCount++;
+                expectContinue &= Ascii.EqualsIgnoreCase(value, "100-continue"u8);
             }
         }
         if (head.MinorVersion == 1 && hostCount == 0) throw HttpRejection.BadRequest("missing Host header");
         if (hostCount > 1) throw HttpRejection.BadRequest("duplicate Host header");
-        if (host is not null && host.AsSpan().IndexOfAny(" \t/\\@?#".AsSpan()) >= 0) throw HttpRejection.BadRequest("invalid Host header");
-
-        if (transferEncoding is not null)
+        if (teCount > 0)
         {
             // We reject Content-Length together with Transfer-Encoding outright (RFC 9112 §6.1 allows processing as
             // chunked and closing; refusing leaves no room for a front end to disagree with us).
             if (head.ContentLength is not null) throw HttpRejection.BadRequest("both Content-Length and Transfer-Encoding");
             if (head.MinorVersion == 0) throw HttpRejection.BadRequest("Transfer-Encoding on HTTP/1.0");
-            var codings = transferEncoding.Split(',', StringSplitOptions.TrimEntries);
-            if (!codings[^1].Equals("chunked", StringComparison.OrdinalIgnoreCase)) throw HttpRejection.BadRequest("Transfer-Encoding must end with chunked");
-            if (codings.Length > 1) throw new HttpRejection(501, "not_implemented", "only the chunked transfer coding is supported");
+            if (!transferEncodingFinalChunked) throw HttpRejection.BadRequest("Transfer-Encoding must end with chunked");
+            if (transferCodings > 1) throw new HttpRejection(501, "not_implemented", "only the chunked transfer coding is supported");
             head.Chunked = true;
         }
-
-        var connection = head.Header("Connection");
-        var close = HasToken(connection, "close");
-        head.KeepAlive = head.MinorVersion == 1 ? !close : HasToken(connection, "keep-alive") && !close;
-
-        var expect = head.Header("Expect");
-        if (expect is not null)
+        head.KeepAlive = head.MinorVersion == 1 ? !connectionClose : connectionKeepAlive && !connectionClose;
+        if (expectCount > 0)
         {
-            if (!expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase)) throw new HttpRejection(417, "expectation_failed", "unsupported expectation");
+            if (!expectContinue) throw new HttpRejection(417, "expectation_failed", "unsupported expectation");
             head.ExpectContinue = head.MinorVersion == 1;
         }
     }
 
-    private static long ParseContentLength(string value)
+    private static long ParseContentLength(ReadOnlySpan<byte> value)
     {
         if (value.Length is 0 or > 18) throw HttpRejection.BadRequest("invalid Content-Length");
         long n = 0;
         foreach (var c in value)
         {
-            if (c is < '0' or > '9') throw HttpRejection.BadRequest("invalid Content-Length");
+            if (c is < (byte)'0' or > (byte)'9') throw HttpRejection.BadRequest("invalid Content-Length");
             n = n * 10 + (c - '0');
         }
         return n;
-    }
-
-    private static bool HasToken(string? list, string token)
-    {
-        if (list is null) return false;
-        foreach (var part in list.Split(',', StringSplitOptions.TrimEntries))
-        {
-            if (part.Equals(token, StringComparison.OrdinalIgnoreCase)) return true;
-        }
-        return false;
     }
 }

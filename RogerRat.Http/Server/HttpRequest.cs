@@ -45,6 +45,7 @@ public sealed class HttpRequest
 
     public IPEndPoint? RemoteEndPoint { get; }
 
+    /// <summary>All headers as strings (made on first use; <see cref="Header"/> makes only the one asked for).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers => _head.Headers;
 
     /// <summary>The first header of that name (case-insensitive), or null.</summary>

@@ -1,24 +1,109 @@
+using System.Buffers;
+using System.Text;
+
 namespace RogerRat.Http.Server;
 
-/// <summary>The parsed request line and header block of one request.</summary>
+/// <summary>
+/// The request line and header block of one request, kept as byte ranges over a copy of the head's bytes: parsing
+/// allocates nothing once the buffer has grown to a connection's usual head size, and strings exist only once asked
+/// for. One instance per connection, reset for each request (the previous handler has finished by then).
+/// </summary>
 internal sealed class HttpRequestHead
 {
-    public required string Method { get; init; }
-    public required string Target { get; init; }
-    /// <summary>1 for HTTP/1.1, 0 for HTTP/1.0.</summary>
-    public required int MinorVersion { get; init; }
-    public required List<KeyValuePair<string, string>> Headers { get; init; }
+    private static readonly string[] s_knownMethods = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"];
+
+    internal struct Range(int start, int length)
+    {
+        public int Start = start;
+        public int Length = length;
+    }
+
+    internal struct HeaderRange
+    {
+        public Range Name;
+        public Range Value;
+    }
+
+    private byte[] _bytes = [];
+    private int _length;
+    private HeaderRange[] _headers = new HeaderRange[16];
+    private string? _method;
+    private string? _target;
+    private List<KeyValuePair<string, string>>? _headerList;
+
+    internal Range MethodRange;
+    internal Range TargetRange;
+    public int MinorVersion { get; set; }
+    public int HeaderCount { get; private set; }
     public long? ContentLength { get; set; }
     public bool Chunked { get; set; }
     public bool KeepAlive { get; set; }
     public bool ExpectContinue { get; set; }
 
+    public string Method => _method ??= KnownOrNew(Span(MethodRange));
+    public string Target => _target ??= Encoding.ASCII.GetString(Span(TargetRange));
+    public bool IsHead => Span(MethodRange).SequenceEqual("HEAD"u8);
+
+    /// <summary>All headers as strings (materialised on first use).</summary>
+    public List<KeyValuePair<string, string>> Headers
+    {
+        get
+        {
+            if (_headerList is null)
+            {
+                _headerList = new List<KeyValuePair<string, string>>(HeaderCount);
+                for (var i = 0; i < HeaderCount; i++)
+                {
+                    _headerList.Add(new(Encoding.ASCII.GetString(Span(_headers[i].Name)), Encoding.Latin1.GetString(Span(_headers[i].Value))));
+                }
+            }
+            return _headerList;
+        }
+    }
+
+    /// <summary>The first header of that name (ASCII case-insensitive), or null; only that value becomes a string.</summary>
     public string? Header(string name)
     {
-        foreach (var h in Headers)
+        for (var i = 0; i < HeaderCount; i++)
         {
-            if (h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)) return h.Value;
+            if (System.Text.Ascii.EqualsIgnoreCase(Span(_headers[i].Name), name)) return Encoding.Latin1.GetString(Span(_headers[i].Value));
         }
         return null;
+    }
+
+    internal ReadOnlySpan<byte> Span(Range r) => _bytes.AsSpan(r.Start, r.Length);
+
+    internal ref HeaderRange HeaderAt(int i) => ref _headers[i];
+
+    /// <summary>Starts a new request: copies the head's bytes into the reused buffer and forgets the previous request.</summary>
+    internal Span<byte> Reset(int length)
+    {
+        if (_bytes.Length < length)
+        {
+            if (_bytes.Length > 0) ArrayPool<byte>.Shared.Return(_bytes);
+            _bytes = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1024));
+        }
+        _length = length;
+        HeaderCount = 0;
+        ContentLength = null;
+        Chunked = KeepAlive = ExpectContinue = false;
+        _method = _target = null;
+        _headerList = null;
+        return _bytes.AsSpan(0, length);
+    }
+
+    internal void AddHeader(Range name, Range value)
+    {
+        if (HeaderCount == _headers.Length) Array.Resize(ref _headers, _headers.Length * 2);
+        _headers[HeaderCount++] = new HeaderRange { Name = name, Value = value };
+    }
+
+    private static string KnownOrNew(ReadOnlySpan<byte> method)
+    {
+        foreach (var known in s_knownMethods)
+        {
+            if (method.Length == known.Length && System.Text.Ascii.Equals(method, known)) return known;
+        }
+        return Encoding.ASCII.GetString(method);
     }
 }
