@@ -1,8 +1,20 @@
 using BenchmarkDotNet.Running;
+using RogerRat.Bench.Http;
 
 namespace RogerRat.Bench;
 
 internal static class Program
 {
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    private static async Task<int> Main(string[] args)
+    {
+        // Load-test servers for Http/run-vs-kestrel.sh: the same two routes on RogerRat.Http and on Kestrel.
+        if (args.Length == 2 && args[0] is "serve-rogerrat" or "serve-kestrel")
+        {
+            var port = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+            await (args[0] == "serve-rogerrat" ? ComparisonServers.RunRogerRatAsync(port) : ComparisonServers.RunKestrelAsync(port));
+            return 0;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
