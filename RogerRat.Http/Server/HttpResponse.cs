@@ -101,7 +101,7 @@ public sealed class HttpResponse
         HasStarted = true;
         if (_serverStopping.IsCancellationRequested) KeepAlive = false; // draining: this is the connection's last response
         WriteAscii(_http11 ? "HTTP/1.1 " : "HTTP/1.0 ");
-        WriteAscii(StatusCode.ToString(CultureInfo.InvariantCulture));
+        WriteNumber(StatusCode);
         _writer.Write(" "u8);
         WriteAscii(StatusText.For(StatusCode));
         _writer.Write("\r\nDate: "u8);
@@ -109,7 +109,12 @@ public sealed class HttpResponse
         _writer.Write("\r\nServer: rogerrat\r\n"u8);
         if (ContentType is not null) WriteHeader("Content-Type", ContentType);
         if (chunked) _writer.Write("Transfer-Encoding: chunked\r\n"u8);
-        else if (contentLength >= 0 && StatusCode is not (< 200 or 204 or 304)) WriteHeader("Content-Length", contentLength.ToString(CultureInfo.InvariantCulture));
+        else if (contentLength >= 0 && StatusCode is not (< 200 or 204 or 304))
+        {
+            _writer.Write("Content-Length: "u8);
+            WriteNumber(contentLength);
+            _writer.Write("\r\n"u8);
+        }
         foreach (var (name, value) in _headers) WriteHeader(name, value);
         if (!KeepAlive) _writer.Write("Connection: close\r\n"u8);
         else if (!_http11) _writer.Write("Connection: keep-alive\r\n"u8);
@@ -123,6 +128,14 @@ public sealed class HttpResponse
         // Header values never carry CR or LF: a handler cannot split the response.
         WriteAscii(value.Contains('\r') || value.Contains('\n') ? value.Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal) : value);
         _writer.Write("\r\n"u8);
+    }
+
+    // Numbers straight into the pipe: no string per response.
+    private void WriteNumber(long value)
+    {
+        var span = _writer.GetSpan(20);
+        value.TryFormat(span, out var written, provider: CultureInfo.InvariantCulture);
+        _writer.Advance(written);
     }
 
     private void WriteAscii(string s)
