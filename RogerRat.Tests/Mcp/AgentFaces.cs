@@ -27,6 +27,11 @@ internal sealed class Outcome
     public string Status { get; init; } = "ok";
     public string? To { get; init; }
     public bool? Queued { get; init; }
+    /// <summary>A send answered from the idempotency cache, or a join that reused the caller's live session.</summary>
+    public bool Replayed { get; init; }
+    public bool Idempotent { get; init; }
+    /// <summary>Listen gap report (PROTOCOL §1.4): eligible messages that left the ring undelivered.</summary>
+    public long Missed { get; init; }
     public IReadOnlyList<Msg>? Messages { get; init; }
     public IReadOnlyList<string>? Roster { get; init; }
 
@@ -38,15 +43,19 @@ internal sealed class Outcome
 
     public static Outcome Ok => new();
     public static Outcome Error(string kind, string wording = "", string detail = "") => new() { Status = kind, Wording = wording, Detail = detail };
-    public static Outcome Sent(string to, bool queued = false) => new() { To = to, Queued = queued };
+    public static Outcome Sent(string to, bool queued = false, bool replayed = false) => new() { To = to, Queued = queued, Replayed = replayed };
     public static Outcome Heard(params Msg[] messages) => new() { Messages = messages };
     public static Outcome Members(params string[] roster) => new() { Roster = roster };
+    public static Outcome Rejoined(params string[] roster) => new() { Roster = roster, Idempotent = true };
 
     public override string ToString()
     {
         var sb = new StringBuilder(Status == "ok" ? "ok" : "error:" + Status);
         if (To is not null) sb.Append(" to=").Append(To);
         if (Queued is { } q) sb.Append(" queued=").Append(q ? "yes" : "no");
+        if (Replayed) sb.Append(" replayed");
+        if (Idempotent) sb.Append(" idempotent");
+        if (Missed > 0) sb.Append(" missed=").Append(Missed);
         if (Messages is not null) sb.Append(" messages=[").AppendJoin(" | ", Messages).Append(']');
         if (Roster is not null) sb.Append(" roster=[").AppendJoin(", ", Roster).Append(']');
         return sb.ToString();
@@ -60,7 +69,8 @@ internal interface IAgentFace : IAsyncDisposable
     /// <summary>Ids of every message this agent received through listen, in order.</summary>
     List<long> HeardIds { get; }
     Task<Outcome> Join(string callsign);
-    Task<Outcome> Send(string to, string text, string? kind = null, string? priority = null);
+    /// <summary>idempotencyKey: REST <c>Idempotency-Key</c> header, MCP <c>idempotency_key</c> argument (PROTOCOL §1.7).</summary>
+    Task<Outcome> Send(string to, string text, string? kind = null, string? priority = null, string? idempotencyKey = null);
     Task<Outcome> Listen(int timeoutSeconds, long? since = null);
     Task<Outcome> Roster();
     Task<Outcome> History(int n);
@@ -102,11 +112,16 @@ internal static class ErrorKinds
         m.TryGetProperty("kind", out var k) ? k.GetString()! : "message",
         m.TryGetProperty("priority", out var p) ? p.GetString()! : "default");
 
-    public static Outcome ReadMessages(JsonElement array) => new()
+    public static Outcome ReadMessages(JsonElement array, long missed = 0) => new()
     {
         Messages = [.. array.EnumerateArray().Select(ReadMessage)],
         Ids = [.. array.EnumerateArray().Select(m => m.GetProperty("id").GetInt64())],
+        Missed = missed,
     };
+
+    /// <summary>A listen/wait result object (REST body or MCP structuredContent).</summary>
+    public static Outcome ReadDelivery(JsonElement delivery) =>
+        ReadMessages(delivery.GetProperty("messages"), delivery.TryGetProperty("missed", out var missed) ? missed.GetInt64() : 0);
 }
 
 /// <summary>The REST face: bearer token and X-Session-Id. Like the MCP face it brings its own session id to the first
@@ -119,9 +134,9 @@ internal sealed class RestFace(LiveHub hub, string channelId, string token) : IA
     public string Name => "REST";
     public List<long> HeardIds { get; } = [];
 
-    private async Task<(Outcome? Failure, JsonElement Json)> Call(HttpMethod method, string action, string? body = null)
+    private async Task<(Outcome? Failure, JsonElement Json)> Call(HttpMethod method, string action, string? body = null, Dictionary<string, string>? headers = null)
     {
-        var (status, json) = await hub.Send(method, $"/api/channels/{channelId}/{action}", body, token, _sid);
+        var (status, json) = await hub.Send(method, $"/api/channels/{channelId}/{action}", body, token, _sid, headers);
         if (status == 200) return (null, json);
         var code = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("code", out var c) ? c.GetString()! : $"http_{status}";
         var error = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("error", out var e) ? e.GetString() : null;
@@ -143,13 +158,19 @@ internal sealed class RestFace(LiveHub hub, string channelId, string token) : IA
     public async Task<Outcome> Join(string callsign)
     {
         var (failure, json) = await Call(HttpMethod.Post, "join", Body(("callsign", callsign)));
-        return failure ?? Outcome.Members([.. json.GetProperty("roster").EnumerateArray().Select(e => e.GetString()!)]);
+        return failure ?? new Outcome
+        {
+            Roster = [.. json.GetProperty("roster").EnumerateArray().Select(e => e.GetString()!)],
+            Idempotent = json.GetProperty("idempotent").GetBoolean(),
+        };
     }
 
-    public async Task<Outcome> Send(string to, string text, string? kind = null, string? priority = null)
+    public async Task<Outcome> Send(string to, string text, string? kind = null, string? priority = null, string? idempotencyKey = null)
     {
-        var (failure, json) = await Call(HttpMethod.Post, "send", Body(("to", to), ("message", text), ("kind", kind), ("priority", priority)));
-        return failure ?? Outcome.Sent(json.GetProperty("to").GetString()!, json.GetProperty("queued").GetBoolean());
+        var (failure, json) = await Call(HttpMethod.Post, "send", Body(("to", to), ("message", text), ("kind", kind), ("priority", priority)),
+            idempotencyKey is null ? null : new() { ["Idempotency-Key"] = idempotencyKey });
+        return failure ?? Outcome.Sent(json.GetProperty("to").GetString()!, json.GetProperty("queued").GetBoolean(),
+            json.TryGetProperty("replayed", out var replayed) && replayed.GetBoolean());
     }
 
     public async Task<Outcome> Listen(int timeoutSeconds, long? since = null)
@@ -157,7 +178,7 @@ internal sealed class RestFace(LiveHub hub, string channelId, string token) : IA
         var query = $"listen?timeout={timeoutSeconds}" + (since is { } s ? $"&since={s.ToString(CultureInfo.InvariantCulture)}" : "");
         var (failure, json) = await Call(HttpMethod.Get, query);
         if (failure is not null) return failure;
-        var outcome = ErrorKinds.ReadMessages(json.GetProperty("messages"));
+        var outcome = ErrorKinds.ReadDelivery(json);
         HeardIds.AddRange(outcome.Ids);
         return outcome;
     }
@@ -244,19 +265,25 @@ internal sealed partial class McpFace : IAgentFace
         if (failure is not null) return failure;
         var line = JoinRosterLine().Match(text);
         Assert.True(line.Success, $"no roster line in the join result: {text}");
-        return Outcome.Members(line.Groups[1].Value.Split(", ", StringSplitOptions.RemoveEmptyEntries));
+        return new Outcome
+        {
+            Roster = line.Groups[1].Value.Split(", ", StringSplitOptions.RemoveEmptyEntries),
+            Idempotent = text.Contains("(idempotent: existing session reused)", StringComparison.Ordinal),
+        };
     }
 
-    public async Task<Outcome> Send(string to, string text, string? kind = null, string? priority = null)
+    public async Task<Outcome> Send(string to, string text, string? kind = null, string? priority = null, string? idempotencyKey = null)
     {
         var args = new Dictionary<string, object?> { ["to"] = to, ["message"] = text };
+        if (idempotencyKey is not null) args["idempotency_key"] = idempotencyKey;
         if (kind is not null) args["kind"] = kind;
         if (priority is not null) args["priority"] = priority;
         var (failure, _, result) = await Call("send", args);
         if (failure is not null) return failure;
         var match = SentTo().Match(result);
         Assert.True(match.Success, $"unexpected send result: {result}");
-        return Outcome.Sent(match.Groups[1].Value, result.Contains("(queued", StringComparison.Ordinal));
+        return Outcome.Sent(match.Groups[1].Value, result.Contains("(queued", StringComparison.Ordinal),
+            result.Contains("(idempotent retry: already sent)", StringComparison.Ordinal));
     }
 
     public async Task<Outcome> Listen(int timeoutSeconds, long? since = null)
@@ -268,7 +295,7 @@ internal sealed partial class McpFace : IAgentFace
         Assert.True(result!.StructuredContent is { ValueKind: JsonValueKind.Object }, $"listen without structuredContent: {text}");
         var structured = result.StructuredContent!.Value;
         Assert.Contains($"cursor: {structured.GetProperty("cursor").GetInt64()}", text);
-        var outcome = ErrorKinds.ReadMessages(structured.GetProperty("messages"));
+        var outcome = ErrorKinds.ReadDelivery(structured);
         HeardIds.AddRange(outcome.Ids);
         return outcome;
     }

@@ -158,7 +158,32 @@ public sealed class TwoFacesScenarioTests(TwoFacesHub fixture, ITestOutputHelper
             Do("bravo tries 'alpha'", r => r.Bravo.Join("alpha"), Outcome.Error("callsign_taken")),
             Do("bravo tries 'all'", r => r.Bravo.Join("all"), Outcome.Error("invalid")),
             Do("bravo joins as bravo", r => r.Bravo.Join("bravo"), Outcome.Members("alpha", "bravo")),
-            Do("alpha joins again (idempotent)", r => r.Alpha.Join("alpha"), Outcome.Members("alpha", "bravo")),
+            Do("alpha joins again (idempotent)", r => r.Alpha.Join("alpha"), Outcome.Rejoined("alpha", "bravo")),
+        ],
+        ["idempotent_send_stores_once"] =
+        [
+            .. TwoJoined(),
+            Do("alpha → bravo, key k1", r => r.Alpha.Send("bravo", "exactly once", idempotencyKey: "k1"), Outcome.Sent("bravo")),
+            Do("retry with k1", r => r.Alpha.Send("bravo", "exactly once", idempotencyKey: "k1"), Outcome.Sent("bravo", replayed: true)),
+            Do("alpha → all, key k2", r => r.Alpha.Send("all", "also once", idempotencyKey: "k2"), Outcome.Sent("all")),
+            Do("bravo hears each once", r => r.Bravo.Listen(5), Outcome.Heard(M("alpha", "bravo", "exactly once"), M("alpha", "all", "also once"))),
+            Do("history holds each once", r => r.Bravo.History(10), Outcome.Heard(M("alpha", "bravo", "exactly once"), M("alpha", "all", "also once"))),
+        ],
+        ["gap_report_when_the_ring_overflows"] =
+        [
+            .. TwoJoined(),
+            Do("alpha → bravo m1..m103 (ring holds 100)", async r =>
+            {
+                for (var i = 1; i <= 103; i++)
+                {
+                    var sent = await r.Alpha.Send("bravo", $"m{i}");
+                    if (sent.Status != "ok") return sent;
+                }
+                return Outcome.Ok;
+            }, Outcome.Ok),
+            Do("bravo hears m4..m103 and is told 3 were missed", r => r.Bravo.Listen(5),
+                new Outcome { Messages = [.. Enumerable.Range(4, 100).Select(i => M("alpha", "bravo", $"m{i}"))], Missed = 3 }),
+            Do("history n=2", r => r.Bravo.History(2), Outcome.Heard(M("alpha", "bravo", "m102"), M("alpha", "bravo", "m103"))),
         ],
         ["history_shows_dms_between_others"] =
         [
