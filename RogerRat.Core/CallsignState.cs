@@ -9,6 +9,8 @@ namespace RogerRat.Core;
 /// <item>A lease is the delivery a listen has taken but not yet committed or abandoned. Messages evicted from the ring
 /// while they sit in the lease's range are counted in <see cref="EvictedDuringLease"/>, not in <see cref="Missed"/>:
 /// the lease may still deliver them. An abandon moves that count into <see cref="Missed"/>, a commit drops it.</item>
+/// <item>While a lease is active (its response still being written), a cursor listen waits for it instead of taking the
+/// same messages again, until <see cref="HubOptions.DeliveryLeaseTimeout"/> after <see cref="LeaseTakenAt"/>.</item>
 /// </list>
 /// </summary>
 internal sealed class CallsignState(string name)
@@ -30,10 +32,15 @@ internal sealed class CallsignState(string name)
 
     public ListenWaiter? Parked;
 
+    /// <summary>Bumped by every listen; a listen waiting behind a lease stops when a newer one started.</summary>
+    public int ListenGeneration;
+
     public int LeaseVersion;
     public bool LeaseActive;
     public long LeaseFrom;
     public long LeaseCursor;
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the active lease was taken.</summary>
+    public long LeaseTakenAt;
     public long EvictedDuringLease;
 
     /// <summary>Status signals for a parked listen (never stored in the ring).</summary>

@@ -15,14 +15,37 @@ public sealed partial class Channel
         var session = EnsureJoined(sessionId);
         Touch(session);
         var cs = session.Callsign;
-        // A new listen from the session supersedes its parked one, which then answers empty and consumes nothing.
+        // A new listen from the session supersedes its parked one, which then answers empty and consumes nothing. The
+        // generation lets a listen waiting behind a lease see that a newer one started while it was between parks.
+        var generation = Interlocked.Increment(ref cs.ListenGeneration);
         if (Volatile.Read(ref cs.Parked) is not null) Interlocked.Exchange(ref cs.Parked, null)?.TrySignal(WakeReason.Superseded);
         var delivery = TryTake(cs, since);
-        if (delivery.NeedsCommit || timeout <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
+        if (delivery.NeedsCommit) return new ValueTask<Delivery>(delivery);
+        if (timeout <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
         {
-            return new ValueTask<Delivery>(delivery);
+            return new ValueTask<Delivery>(delivery.Retry ? Delivery.Empty(delivery.Cursor) : delivery);
         }
+        if (delivery.Retry) return ListenBehindLeaseAsync(session, cs, generation, timeout, cancellationToken);
         return Park(session, cs, timeout, since, cancellationToken);
+    }
+
+    /// <summary>
+    /// The rare path of a client that asked again before the write of its previous answer was reported: waits in short
+    /// parks, each woken by that delivery's commit or abandon, a send, or the lease going stale, and carries on as an
+    /// ordinary listen once the lease is over. Never hands out what the earlier delivery may already have delivered.
+    /// </summary>
+    private async ValueTask<Delivery> ListenBehindLeaseAsync(Session session, CallsignState cs, int generation, TimeSpan timeout,
+        CancellationToken ct)
+    {
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            var left = timeout - _time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero) return Delivery.Empty(Volatile.Read(ref cs.Cursor));
+            var staleIn = LeaseStaleIn(cs);
+            var delivery = await ParkBehindLease(session, cs, generation, staleIn < left ? staleIn : left, ct).ConfigureAwait(false);
+            if (!delivery.Retry) return delivery;
+        }
     }
 
     /// <summary>Moves the cursor to what the delivery handed out; a stale delivery (superseded by a later take) is ignored.</summary>
@@ -41,6 +64,7 @@ public sealed partial class Channel
             cs.EvictedDuringLease = 0;
             cs.LeaseActive = false;
         }
+        WakeListenBehindLease(cs);
     }
 
     /// <summary>Gives the delivery back: the cursor stays and the messages come again on the next listen.</summary>
@@ -52,6 +76,25 @@ public sealed partial class Channel
             if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return;
             EndLeaseUncommitted(cs);
         }
+        WakeListenBehindLease(cs);
+    }
+
+    // Pairs with the interlocked publication of a waiter in ParkBehindLease: the lease is over before we look for it.
+    private static void WakeListenBehindLease(CallsignState cs)
+    {
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref cs.Parked) is { BehindLease: true } waiter) waiter.TrySignal(WakeReason.Signalled);
+    }
+
+    /// <summary>True while the callsign's last delivery is being written and not yet stale.</summary>
+    private bool LeaseInFlight(CallsignState cs) =>
+        Volatile.Read(ref cs.LeaseActive) && _time.GetElapsedTime(Volatile.Read(ref cs.LeaseTakenAt)) < _options.DeliveryLeaseTimeout;
+
+    private TimeSpan LeaseStaleIn(CallsignState cs)
+    {
+        if (!Volatile.Read(ref cs.LeaseActive)) return TimeSpan.MaxValue;
+        var left = _options.DeliveryLeaseTimeout - _time.GetElapsedTime(Volatile.Read(ref cs.LeaseTakenAt));
+        return left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1);
     }
 
     // Caller holds _gate. What left the ring while leased was never delivered after all.
@@ -67,7 +110,7 @@ public sealed partial class Channel
     private ValueTask<Delivery> Park(Session session, CallsignState cs, TimeSpan timeout, long? since, CancellationToken ct)
     {
         var waiter = _waiters.Get();
-        waiter.Arm(this, session, cs, since, _waiters, timeout, ct);
+        waiter.Arm(this, session, cs, since, _waiters, timeout, ct, behindLease: false);
         Interlocked.Exchange(ref cs.Parked, waiter)?.TrySignal(WakeReason.Superseded);
         // Re-check after publishing the waiter (the other half of the no-lost-wake-up handshake), and after a race with
         // an eviction or rename this callsign may have lost meanwhile.
@@ -76,7 +119,22 @@ public sealed partial class Channel
         return waiter.WaitAsync();
     }
 
-    internal Delivery CompleteWake(Session session, CallsignState cs, long? since, WakeReason reason)
+    // Parks only if no newer listen of the callsign has started or parked: this one re-parks later than it began.
+    private ValueTask<Delivery> ParkBehindLease(Session session, CallsignState cs, int generation, TimeSpan timeout, CancellationToken ct)
+    {
+        var waiter = _waiters.Get();
+        waiter.Arm(this, session, cs, null, _waiters, timeout, ct, behindLease: true);
+        if (Interlocked.CompareExchange(ref cs.Parked, waiter, null) is not null || Volatile.Read(ref cs.ListenGeneration) != generation)
+        {
+            waiter.TrySignal(WakeReason.Superseded);
+        }
+        else if (!ReferenceEquals(session.Callsign, cs) || !_sessions.ContainsKey(session.Id)) waiter.TrySignal(WakeReason.Evicted);
+        // While the lease is in flight its commit or abandon wakes us (WakeListenBehindLease), not what is pending.
+        else if (!LeaseInFlight(cs) && HasPending(cs, null)) waiter.TrySignal(WakeReason.Signalled);
+        return waiter.WaitAsync();
+    }
+
+    internal Delivery CompleteWake(Session session, CallsignState cs, long? since, WakeReason reason, bool behindLease)
     {
         // Superseded, evicted or cancelled (client gone, server stopping): answer empty and consume nothing.
         if (reason is WakeReason.Superseded or WakeReason.Evicted or WakeReason.Cancelled)
@@ -84,7 +142,10 @@ public sealed partial class Channel
             return Delivery.Empty(since ?? Volatile.Read(ref cs.Cursor));
         }
         Touch(session);
-        return TryTake(cs, since);
+        var delivery = TryTake(cs, since);
+        // Behind a lease, anything but a delivery means "park again" (the loop ends at the listen's own timeout).
+        if (behindLease) return delivery.NeedsCommit ? delivery : Delivery.Later(delivery.Cursor);
+        return delivery.Retry ? Delivery.Empty(delivery.Cursor) : delivery;
     }
 
     private bool HasPending(CallsignState cs, long? since)
@@ -108,6 +169,12 @@ public sealed partial class Channel
             var startPosition = _ring.ReadAfter(cursor, cs.Name, batch, _ring.Capacity);
             lock (_gate)
             {
+                // The callsign's previous delivery is still being written: taking now could hand its messages out twice.
+                if (since is null && cs.LeaseActive && _time.GetElapsedTime(cs.LeaseTakenAt) < _options.DeliveryLeaseTimeout)
+                {
+                    batch.Clear();
+                    return Delivery.Later(cs.Cursor);
+                }
                 if (since is null && cs.Cursor != cursor) continue; // a commit moved the cursor meanwhile
                 if (_ring.OldestPosition > startPosition && batch.Count > 0 && batch[0].Position < _ring.OldestPosition) continue;
 
@@ -124,10 +191,12 @@ public sealed partial class Channel
                     batch.Clear();
                     return Delivery.Empty(cursor);
                 }
-                if (cs.LeaseActive) EndLeaseUncommitted(cs); // an older take never came back: this one replaces it
+                if (cs.LeaseActive) EndLeaseUncommitted(cs); // a stale or `since` take replaces an older one
+
                 var newCursor = batch.Count > 0 ? batch[^1].Id : cursor;
                 cs.LeaseVersion++;
                 cs.LeaseActive = true;
+                cs.LeaseTakenAt = _time.GetTimestamp();
                 cs.LeaseFrom = cursor;
                 cs.LeaseCursor = newCursor;
                 cs.EvictedDuringLease = 0;

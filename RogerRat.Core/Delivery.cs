@@ -8,8 +8,9 @@ namespace RogerRat.Core;
 public readonly struct Delivery
 {
     internal Delivery(IReadOnlyList<ChannelMessage> messages, long cursor, long missed, long? oldestAvailableId,
-        CallsignState? lease, int leaseVersion)
+        CallsignState? lease, int leaseVersion, bool retry = false)
     {
+        Retry = retry;
         Messages = messages;
         Cursor = cursor;
         Missed = missed;
@@ -37,5 +38,13 @@ public readonly struct Delivery
     internal CallsignState? Lease { get; }
     internal int LeaseVersion { get; }
 
+    /// <summary>
+    /// Nothing to hand out yet, but the listen is not over: an earlier delivery is still in flight, or it just ended
+    /// with nothing new. Only the engine sees it (a public caller would read it as an empty answer).
+    /// </summary>
+    internal bool Retry { get; }
+
     internal static Delivery Empty(long cursor) => new([], cursor, 0, null, null, 0);
+
+    internal static Delivery Later(long cursor) => new([], cursor, 0, null, null, 0, retry: true);
 }

@@ -87,6 +87,14 @@ public sealed class HubOptions
     /// <summary>Longest client-supplied session id accepted; longer ones are refused, not truncated.</summary>
     public int MaxClientSessionIdLength { get; set => field = InRange(value, 8, 4096); } = 128;
 
+    /// <summary>
+    /// How long a listen waits behind an earlier delivery of its callsign that is still being written (taken, neither
+    /// committed nor abandoned) before it counts that write as lost and takes the messages again. Over HTTP a client can
+    /// read a response and ask again before the server's write completion commits it; waiting keeps that from
+    /// delivering the same messages twice. A transport that never reports its write stalls listens this long.
+    /// </summary>
+    public TimeSpan DeliveryLeaseTimeout { get; set => field = Positive(value); } = TimeSpan.FromSeconds(30);
+
     /// <summary>The message store behind each channel; tests and benchmarks swap in a baseline.</summary>
     internal Func<int, IMessageRing> RingFactory { get; set; } = static capacity => new MessageRing(capacity);
 

@@ -43,13 +43,15 @@ internal sealed class ListenWaiter : IValueTaskSource<Delivery>, IDisposable
     private Session? _session;
     private CallsignState? _callsign;
     private long? _since;
+    private bool _behindLease;
     private Microsoft.Extensions.ObjectPool.ObjectPool<ListenWaiter>? _pool;
 
     public ListenWaiter(TimeProvider time) => _time = time;
 
     public void Arm(Channel channel, Session session, CallsignState callsign, long? since, Microsoft.Extensions.ObjectPool.ObjectPool<ListenWaiter> pool,
-        TimeSpan timeout, CancellationToken cancellationToken)
+        TimeSpan timeout, CancellationToken cancellationToken, bool behindLease)
     {
+        _behindLease = behindLease;
         _channel = channel;
         _session = session;
         _callsign = callsign;
@@ -72,6 +74,9 @@ internal sealed class ListenWaiter : IValueTaskSource<Delivery>, IDisposable
     }
 
     public bool IsCompleted => Volatile.Read(ref _completed) != 0;
+
+    /// <summary>Waiting for the callsign's in-flight delivery to be committed or abandoned (see Channel.ListenBehindLeaseAsync).</summary>
+    public bool BehindLease => _behindLease;
 
     public ValueTask<Delivery> WaitAsync() => new(this, _core.Version);
 
@@ -96,11 +101,11 @@ internal sealed class ListenWaiter : IValueTaskSource<Delivery>, IDisposable
     Delivery IValueTaskSource<Delivery>.GetResult(short token)
     {
         var reason = _core.GetResult(token);
-        var (channel, session, callsign, since, pool) = (_channel!, _session!, _callsign!, _since, _pool!);
+        var (channel, session, callsign, since, pool, behindLease) = (_channel!, _session!, _callsign!, _since, _pool!, _behindLease);
         Interlocked.CompareExchange(ref callsign.Parked, null, this);
         Reset();
         pool.Return(this);
-        return channel.CompleteWake(session, callsign, since, reason);
+        return channel.CompleteWake(session, callsign, since, reason, behindLease);
     }
 
     ValueTaskSourceStatus IValueTaskSource<Delivery>.GetStatus(short token) => _core.GetStatus(token);

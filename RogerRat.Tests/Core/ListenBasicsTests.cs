@@ -31,21 +31,6 @@ public class ListenBasicsTests
     }
 
     [Fact]
-    public void Without_commit_the_next_listen_returns_them_again()
-    {
-        var (t, ch, a, b) = Setup();
-        using var _t = t;
-        ch.Say(a, "one");
-        var first = ch.ListenNow(b);
-        var second = ch.ListenNow(b);
-        Assert.Equal(first.Messages, second.Messages);
-        Assert.Equal(first.Cursor, second.Cursor);
-        // The superseded first delivery can no longer commit.
-        ch.Commit(first);
-        Assert.Single(ch.ListenNow(b).Messages);
-    }
-
-    [Fact]
     public void After_commit_they_do_not_come_again()
     {
         var (t, ch, a, b) = Setup();
