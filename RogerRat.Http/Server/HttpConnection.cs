@@ -25,8 +25,15 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
 
     private readonly IPEndPoint? _remote = socket.RemoteEndPoint as IPEndPoint;
 
-    // One head per connection, reused for each request once the previous handler has finished.
+    // One head, request, response and context per connection, reused for each request once the previous handler has
+    // finished; cancellation sources too, while they were not cancelled.
     private readonly HttpRequestHead _head = new();
+    private HttpRequest? _request;
+    private HttpResponse? _response;
+    private HttpContext? _context;
+    private CancellationTokenSource? _aborted;
+    private CancellationTokenSource? _timeout;
+    private byte[] _body = [];
 
     public async Task RunAsync()
     {
@@ -53,6 +60,9 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         }
         finally
         {
+            _aborted?.Dispose();
+            _timeout?.Dispose();
+            if (_body.Length > 0) System.Buffers.ArrayPool<byte>.Shared.Return(_body);
             await reader.CompleteAsync().ConfigureAwait(false);
             await writer.CompleteAsync().ConfigureAwait(false);
             try
@@ -66,7 +76,9 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
     }
 
     /// <returns>True to read another request on this connection.</returns>
-    private async Task<bool> ServeOneAsync(PipeReader reader, PipeWriter writer, bool first)
+    // The per-request async methods use pooled builders: a kept-alive connection's requests allocate no state machines.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ServeOneAsync(PipeReader reader, PipeWriter writer, bool first)
     {
         HttpRequestHead head;
         ReadOnlyMemory<byte> body;
@@ -88,10 +100,14 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             return false;
         }
 
-        var request = new HttpRequest(head, body, _remote);
-        var response = new HttpResponse(writer, head.IsHead, head.MinorVersion == 1, head.KeepAlive && !serverStopping.IsCancellationRequested, serverStopping);
-        using var aborted = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
-        var context = new HttpContext(request, response, aborted.Token);
+        var request = _request ??= new HttpRequest(_remote);
+        request.Reset(head, body);
+        var keepAlive = head.KeepAlive && !serverStopping.IsCancellationRequested;
+        var response = _response ??= new HttpResponse(writer, head.IsHead, head.MinorVersion == 1, keepAlive, serverStopping);
+        response.Reset(head.IsHead, head.MinorVersion == 1, keepAlive);
+        var aborted = _aborted ??= CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
+        var context = _context ??= new HttpContext(request, response);
+        context.Reset(aborted.Token);
 
         var handling = InvokeHandlerAsync(context);
         if (!handling.IsCompleted) await WatchWhileHandlingAsync(reader, handling, aborted).ConfigureAwait(false);
@@ -107,7 +123,13 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         {
             await response.EndStreamAsync().ConfigureAwait(false);
         }
-        return response.KeepAlive && response.Succeeded && !aborted.IsCancellationRequested;
+        var again = response.KeepAlive && response.Succeeded && !aborted.IsCancellationRequested;
+        if (!aborted.TryReset())
+        {
+            aborted.Dispose();
+            _aborted = null;
+        }
+        return again;
     }
 
     private async Task InvokeHandlerAsync(HttpContext context)
@@ -160,11 +182,11 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         }
     }
 
-    private async Task<HttpRequestHead?> ReadHeadAsync(PipeReader reader, bool first)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpRequestHead?> ReadHeadAsync(PipeReader reader, bool first)
     {
         // Idle (keep-alive) timeout until the first byte, then the request-headers timeout for the rest of the head.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
-        timeout.CancelAfter(first ? limits.RequestHeadersTimeout : limits.KeepAliveTimeout);
+        var timeout = RentTimeout(first ? limits.RequestHeadersTimeout : limits.KeepAliveTimeout);
         var sawBytes = false;
         while (true)
         {
@@ -198,6 +220,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             if (parsed)
             {
                 reader.AdvanceTo(consumed);
+                ReturnTimeout();
                 return _head;
             }
             reader.AdvanceTo(consumed, buffer.End);
@@ -218,7 +241,8 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         return true;
     }
 
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(PipeReader reader, HttpRequestHead head)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadOnlyMemory<byte>> ReadBodyAsync(PipeReader reader, HttpRequestHead head)
     {
         if (head.Chunked) return await ReadChunkedAsync(reader).ConfigureAwait(false);
         var length = head.ContentLength ?? 0;
@@ -230,9 +254,15 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             var buffer = result.Buffer;
             if (buffer.Length >= length)
             {
-                var body = buffer.Slice(0, length).ToArray();
+                // Copied into the connection's body buffer: valid while the handler runs, reused by the next request.
+                if (_body.Length < length)
+                {
+                    if (_body.Length > 0) System.Buffers.ArrayPool<byte>.Shared.Return(_body);
+                    _body = System.Buffers.ArrayPool<byte>.Shared.Rent((int)length);
+                }
+                buffer.Slice(0, length).CopyTo(_body);
                 reader.AdvanceTo(buffer.GetPosition(length));
-                return body;
+                return _body.AsMemory(0, (int)length);
             }
             reader.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted) throw HttpRejection.BadRequest("connection closed before the whole body arrived");
@@ -266,17 +296,43 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
     }
 
     // Minimum body data rate, simplified: every read of the body must bring bytes within the grace period.
-    private async Task<ReadResult> ReadBodyChunkAsync(PipeReader reader)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadResult> ReadBodyChunkAsync(PipeReader reader)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
-        timeout.CancelAfter(limits.MinRequestBodyDataRateGracePeriod);
+        var timeout = RentTimeout(limits.MinRequestBodyDataRateGracePeriod);
         try
         {
-            return await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            var result = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            ReturnTimeout();
+            return result;
         }
         catch (OperationCanceledException) when (!serverStopping.IsCancellationRequested)
         {
             throw new HttpRejection(408, "request_timeout", "request body arrived too slowly");
+        }
+    }
+
+    private CancellationTokenSource RentTimeout(TimeSpan after)
+    {
+        if (_timeout is { IsCancellationRequested: true })
+        {
+            _timeout.Dispose();
+            _timeout = null;
+        }
+        var timeout = _timeout ??= CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
+        timeout.CancelAfter(after);
+        return timeout;
+    }
+
+    // A timeout that did not fire is reset for the next read; one that fired is replaced.
+    private void ReturnTimeout()
+    {
+        if (_timeout is null) return;
+        _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+        if (!_timeout.TryReset())
+        {
+            _timeout.Dispose();
+            _timeout = null;
         }
     }
 

@@ -3,18 +3,19 @@ namespace RogerRat.Http.Server;
 /// <summary>One request/response exchange handed to the application.</summary>
 public sealed class HttpContext
 {
-    internal HttpContext(HttpRequest request, HttpResponse response, CancellationToken requestAborted)
+    internal HttpContext(HttpRequest request, HttpResponse response)
     {
         Request = request;
         Response = response;
-        RequestAborted = requestAborted;
     }
+
+    internal void Reset(CancellationToken requestAborted) => RequestAborted = requestAborted;
 
     public HttpRequest Request { get; }
     public HttpResponse Response { get; }
 
     /// <summary>Fires at once when the client closes or resets the connection while the handler runs, or when the server stops.</summary>
-    public CancellationToken RequestAborted { get; }
+    public CancellationToken RequestAborted { get; private set; }
 }
 
 /// <summary>The application: answers one request. It must write the response (or the server answers 500).</summary>

@@ -2,18 +2,33 @@ using System.Net;
 
 namespace RogerRat.Http.Server;
 
-/// <summary>A received request: head and whole body (bounded by <see cref="HttpServerLimits.MaxRequestBodySize"/>).</summary>
+/// <summary>
+/// A received request: head and whole body (bounded by <see cref="HttpServerLimits.MaxRequestBodySize"/>). Valid while
+/// its handler runs: the connection reuses the object and the body's buffer for its next request, so a handler that
+/// keeps anything past its end copies it.
+/// </summary>
 public sealed class HttpRequest
 {
-    private readonly HttpRequestHead _head;
+    private HttpRequestHead _head = null!;
     private Dictionary<string, string>? _query;
+    private string? _rawPath;
+    private string? _queryString;
+    private string? _path;
 
-    internal HttpRequest(HttpRequestHead head, ReadOnlyMemory<byte> body, IPEndPoint? remote)
+    // One per connection, reset for each request: a request costs no object of its own.
+    internal HttpRequest(IPEndPoint? remote) => RemoteEndPoint = remote;
+
+    internal void Reset(HttpRequestHead head, ReadOnlyMemory<byte> body)
     {
         _head = head;
         Body = body;
-        RemoteEndPoint = remote;
-        var target = head.Target;
+        _query = null;
+        _rawPath = _queryString = _path = null;
+    }
+
+    private void SplitTarget()
+    {
+        var target = _head.Target;
         if (!target.StartsWith('/'))
         {
             // absolute-form: keep the path and query of the URI.
@@ -22,26 +37,39 @@ public sealed class HttpRequest
             target = slash < 0 ? "/" : target[slash..];
         }
         var q = target.IndexOf('?');
-        RawPath = q < 0 ? target : target[..q];
-        QueryString = q < 0 ? "" : target[(q + 1)..];
-        Path = Uri.UnescapeDataString(RawPath);
+        _rawPath = q < 0 ? target : target[..q];
+        _queryString = q < 0 ? "" : target[(q + 1)..];
     }
 
     public string Method => _head.Method;
 
-    /// <summary>The path, percent-decoded.</summary>
-    public string Path { get; }
+    /// <summary>The path, percent-decoded (made on first use).</summary>
+    public string Path => _path ??= Uri.UnescapeDataString(RawPath);
 
     /// <summary>The path as sent.</summary>
-    public string RawPath { get; }
+    public string RawPath
+    {
+        get
+        {
+            if (_rawPath is null) SplitTarget();
+            return _rawPath!;
+        }
+    }
 
     /// <summary>The query as sent, without the <c>?</c>.</summary>
-    public string QueryString { get; }
+    public string QueryString
+    {
+        get
+        {
+            if (_queryString is null) SplitTarget();
+            return _queryString!;
+        }
+    }
 
     /// <summary>"HTTP/1.1" or "HTTP/1.0".</summary>
     public string Protocol => _head.MinorVersion == 1 ? "HTTP/1.1" : "HTTP/1.0";
 
-    public ReadOnlyMemory<byte> Body { get; }
+    public ReadOnlyMemory<byte> Body { get; private set; }
 
     public IPEndPoint? RemoteEndPoint { get; }
 

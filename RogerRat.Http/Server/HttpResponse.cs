@@ -13,8 +13,8 @@ namespace RogerRat.Http.Server;
 public sealed class HttpResponse
 {
     private readonly PipeWriter _writer;
-    private readonly bool _head;
-    private readonly bool _http11;
+    private bool _head;
+    private bool _http11;
     private readonly List<KeyValuePair<string, string>> _headers = [];
     private bool _chunked;
 
@@ -24,9 +24,20 @@ public sealed class HttpResponse
     {
         _serverStopping = serverStopping;
         _writer = writer;
+        Reset(head, http11, keepAlive);
+    }
+
+    // One per connection, reset for each request.
+    internal void Reset(bool head, bool http11, bool keepAlive)
+    {
         _head = head;
         _http11 = http11;
         KeepAlive = keepAlive;
+        StatusCode = 200;
+        ContentType = null;
+        HasStarted = IsCompleted = _chunked = false;
+        Succeeded = true;
+        _headers.Clear();
     }
 
     public int StatusCode { get; set; } = 200;
