@@ -17,9 +17,12 @@ public class ServerRoundTripBenchmarks
     private static readonly byte[] s_body = """{"ok":true,"service":"rogerrat","message":"hello"}"""u8.ToArray();
     private readonly byte[] _get = Encoding.ASCII.GetBytes("GET /hello HTTP/1.1\r\nHost: bench\r\nAccept: */*\r\n\r\n");
     private readonly byte[] _post = [.. Encoding.ASCII.GetBytes($"POST /echo HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: {s_body.Length}\r\n\r\n"), .. s_body];
+    private readonly byte[] _chunked = [.. Encoding.ASCII.GetBytes($"POST /echo HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{s_body.Length:x}\r\n"), .. s_body, .. "\r\n0\r\n\r\n"u8];
     private readonly byte[] _buffer = new byte[4096];
     private HttpServer _server = null!;
     private Socket _client = null!;
+    private HttpServer _parkingServer = null!;
+    private Socket _parkingClient = null!;
     private int _responseLength;
 
     [GlobalSetup]
@@ -30,18 +33,35 @@ public class ServerRoundTripBenchmarks
             c.Response.ContentType = "application/json";
             await c.Response.WriteAsync(s_body);
         });
-        _server.StartAsync().GetAwaiter().GetResult();
-        _client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        _client.Connect(_server.LocalEndPoint);
+        // Same answer, but the handler goes async first, the way a long-poll does, so the connection's disconnect
+        // watch runs while it waits.
+        _parkingServer = new HttpServer(new HttpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) }, static async c =>
+        {
+            await Task.Yield();
+            c.Response.ContentType = "application/json";
+            await c.Response.WriteAsync(s_body);
+        });
+        _client = Connect(_server);
+        _parkingClient = Connect(_parkingServer);
         _client.Send(_get);
         _responseLength = _client.Receive(_buffer); // a response fits one read on loopback; its length is fixed
+    }
+
+    private static Socket Connect(HttpServer server)
+    {
+        server.StartAsync().GetAwaiter().GetResult();
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        client.Connect(server.LocalEndPoint);
+        return client;
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _client.Dispose();
+        _parkingClient.Dispose();
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _parkingServer.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Benchmark]
@@ -51,11 +71,21 @@ public class ServerRoundTripBenchmarks
     [Benchmark]
     public int Post_keep_alive() => RoundTrip(_post);
 
-    private int RoundTrip(byte[] request)
+    /// <summary>The same POST with a chunked body (decoded into the connection's reused body buffer).</summary>
+    [Benchmark]
+    public int Post_chunked_keep_alive() => RoundTrip(_chunked);
+
+    /// <summary>A GET whose handler goes async, as a long-poll does: the server watches the socket meanwhile.</summary>
+    [Benchmark]
+    public int Get_parked_keep_alive() => RoundTrip(_get, _parkingClient);
+
+    private int RoundTrip(byte[] request) => RoundTrip(request, _client);
+
+    private int RoundTrip(byte[] request, Socket client)
     {
-        _client.Send(request);
+        client.Send(request);
         var read = 0;
-        while (read < _responseLength) read += _client.Receive(_buffer, read, _buffer.Length - read, SocketFlags.None);
+        while (read < _responseLength) read += client.Receive(_buffer, read, _buffer.Length - read, SocketFlags.None);
         return read;
     }
 }

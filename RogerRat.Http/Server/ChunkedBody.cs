@@ -4,18 +4,29 @@ namespace RogerRat.Http.Server;
 
 /// <summary>
 /// Decodes a chunked request body (RFC 9112 §7.1) from buffered bytes. Incremental like the head parser: returns false
-/// and consumes nothing until the next whole element (size line, data plus CRLF, trailer section) is buffered.
+/// and consumes nothing until the next size line or trailer field is whole; chunk data is taken as it arrives. One per
+/// connection, <see cref="Reset"/> for each chunked request; the decoded bytes go to the connection's
+/// <see cref="BodyBuffer"/>.
 /// </summary>
-internal sealed class ChunkedBody(long maxBodySize)
+internal sealed class ChunkedBody
 {
     private enum State { Size, Data, Trailers, Done }
 
     private State _state = State.Size;
     private long _remaining;
-    private readonly ArrayBufferWriter<byte> _body = new();
+    private long _maxBodySize;
+    private BodyBuffer _body = null!;
 
     public bool IsDone => _state == State.Done;
-    public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
+
+    public void Reset(BodyBuffer body, long maxBodySize)
+    {
+        _body = body;
+        _body.Clear();
+        _maxBodySize = maxBodySize;
+        _state = State.Size;
+        _remaining = 0;
+    }
 
     /// <summary>Consumes as much as is complete; returns the position up to which the buffer was used.</summary>
     public SequencePosition Feed(ReadOnlySequence<byte> buffer)
@@ -32,14 +43,16 @@ internal sealed class ChunkedBody(long maxBodySize)
                 }
                 _remaining = ParseSize(line);
                 _state = _remaining == 0 ? State.Trailers : State.Data;
-                if (_body.WrittenCount + _remaining > maxBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
+                if (_body.Count + _remaining > _maxBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
             }
             else if (_state == State.Data)
             {
-                if (reader.Remaining < _remaining + 2) break;
-                var data = reader.UnreadSequence.Slice(0, _remaining);
-                foreach (var segment in data) _body.Write(segment.Span);
-                reader.Advance(_remaining);
+                // Data is taken as it arrives (a chunk may be larger than the connection's input buffer).
+                var take = Math.Min(_remaining, reader.Remaining);
+                _body.Append(reader.UnreadSequence.Slice(0, take));
+                reader.Advance(take);
+                _remaining -= take;
+                if (_remaining > 0 || reader.Remaining < 2) break;
                 if (!reader.IsNext("\r\n"u8, advancePast: true)) throw HttpRejection.BadRequest("chunk data not followed by CRLF");
                 _state = State.Size;
             }

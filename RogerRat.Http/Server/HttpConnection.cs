@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -11,11 +12,10 @@ namespace RogerRat.Http.Server;
 /// One client connection: reads requests in order (pipelined ones wait in the pipe), runs the handler, writes the
 /// response, repeats while keep-alive holds. Design:
 /// <list type="bullet">
-/// <item>The loop owns the reader and the writer; nothing else touches them, except the disconnect watch below, which
-/// the loop starts and always ends before it reads again.</item>
-/// <item>While a handler awaits, a read on the connection watches for EOF or a reset and cancels the handler's token
-/// (a parked long-poll learns at once that its client is gone). Bytes that arrive meanwhile (a pipelined request) are
-/// left in the pipe, unconsumed.</item>
+/// <item>The loop owns the reader and the writer; nothing else touches them. A <see cref="SocketReceiver"/> fills the
+/// reader's pipe on its own loop, so bytes that arrive while a handler runs (a pipelined request) wait there.</item>
+/// <item>When the receiver meets EOF or a reset it cancels the running handler's token: a parked long-poll learns at
+/// once that its client is gone, with nothing to cancel or allocate on the read side.</item>
 /// <item>Malformed input is answered once with a complete error response and <c>Connection: close</c>.</item>
 /// </list>
 /// </summary>
@@ -32,13 +32,17 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
     private HttpResponse? _response;
     private HttpContext? _context;
     private CancellationTokenSource? _aborted;
+    private bool _inputClosed;
     private CancellationTokenSource? _timeout;
-    private byte[] _body = [];
+    private readonly BodyBuffer _body = new();
+    private ChunkedBody? _chunked;
 
     public async Task RunAsync()
     {
         await using var stream = new NetworkStream(socket, ownsSocket: true);
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
+        var receiver = new SocketReceiver(socket, MaxBuffered(limits));
+        var receiving = ReceiveThenSignalAsync(receiver);
+        var reader = receiver.Input;
         var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
         try
         {
@@ -62,7 +66,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         {
             _aborted?.Dispose();
             _timeout?.Dispose();
-            if (_body.Length > 0) System.Buffers.ArrayPool<byte>.Shared.Return(_body);
+            _body.ReturnArray();
             await reader.CompleteAsync().ConfigureAwait(false);
             await writer.CompleteAsync().ConfigureAwait(false);
             try
@@ -72,8 +76,43 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
             }
+            socket.Close();
+            try
+            {
+                await receiving.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "receive loop of {Remote} failed", _remote);
+            }
         }
     }
+
+    private async Task ReceiveThenSignalAsync(SocketReceiver receiver)
+    {
+        await receiver.ReceiveAsync().ConfigureAwait(false);
+        // Dekker handshake with ServeOneAsync: publish "closed", fence, then look for a handler's source (it publishes
+        // its source, fences, then looks for "closed"), so one side always sees the other.
+        Volatile.Write(ref _inputClosed, true);
+        Interlocked.MemoryBarrier();
+        CancelQuietly(Volatile.Read(ref _aborted));
+    }
+
+    private static void CancelQuietly(CancellationTokenSource? source)
+    {
+        try
+        {
+            source?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request it belonged to already finished.
+        }
+    }
+
+    // The input pipe must hold a whole request head; beyond that it applies back-pressure.
+    private static long MaxBuffered(HttpServerLimits limits) =>
+        Math.Max(64 * 1024, 2L * (limits.MaxRequestLineSize + limits.MaxRequestHeadersTotalSize));
 
     /// <returns>True to read another request on this connection.</returns>
     // The per-request async methods use pooled builders: a kept-alive connection's requests allocate no state machines.
@@ -105,13 +144,14 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         var keepAlive = head.KeepAlive && !serverStopping.IsCancellationRequested;
         var response = _response ??= new HttpResponse(writer, head.IsHead, head.MinorVersion == 1, keepAlive, serverStopping);
         response.Reset(head.IsHead, head.MinorVersion == 1, keepAlive);
-        var aborted = _aborted ??= CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
+        var aborted = _aborted;
+        if (aborted is null) Volatile.Write(ref _aborted, aborted = CancellationTokenSource.CreateLinkedTokenSource(serverStopping));
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _inputClosed)) CancelQuietly(aborted);
         var context = _context ??= new HttpContext(request, response);
         context.Reset(aborted.Token);
 
-        var handling = InvokeHandlerAsync(context);
-        if (!handling.IsCompleted) await WatchWhileHandlingAsync(reader, handling, aborted).ConfigureAwait(false);
-        await handling.ConfigureAwait(false);
+        await InvokeHandlerAsync(context).ConfigureAwait(false);
 
         if (!response.HasStarted)
         {
@@ -124,15 +164,17 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             await response.EndStreamAsync().ConfigureAwait(false);
         }
         var again = response.KeepAlive && response.Succeeded && !aborted.IsCancellationRequested;
+        _body.Release();
         if (!aborted.TryReset())
         {
+            Volatile.Write(ref _aborted, null);
             aborted.Dispose();
-            _aborted = null;
         }
         return again;
     }
 
-    private async Task InvokeHandlerAsync(HttpContext context)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask InvokeHandlerAsync(HttpContext context)
     {
         try
         {
@@ -145,40 +187,6 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             context.Response.ContentType = "application/json";
             context.Response.ForceClose();
             await context.Response.WriteAsync("""{"error":"internal","code":"internal"}"""u8.ToArray()).ConfigureAwait(false);
-        }
-    }
-
-    // Long-poll awareness: a read that completes with EOF or fails means the client is gone.
-    private static async Task WatchWhileHandlingAsync(PipeReader reader, Task handling, CancellationTokenSource aborted)
-    {
-        var watch = reader.ReadAsync().AsTask();
-        var done = await Task.WhenAny(handling, watch).ConfigureAwait(false);
-        if (done == watch)
-        {
-            try
-            {
-                var result = await watch.ConfigureAwait(false);
-                if (result.IsCompleted)
-                {
-                    aborted.Cancel();
-                }
-                reader.AdvanceTo(result.Buffer.Start); // keep any pipelined bytes, unexamined, for the loop
-            }
-            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-            {
-                aborted.Cancel();
-            }
-            return;
-        }
-        reader.CancelPendingRead();
-        try
-        {
-            var result = await watch.ConfigureAwait(false);
-            reader.AdvanceTo(result.Buffer.Start);
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            aborted.Cancel();
         }
     }
 
@@ -241,65 +249,69 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         return true;
     }
 
+    /// <summary>
+    /// Reads the whole body into the connection's <see cref="BodyBuffer"/> (valid while the handler runs). The minimum
+    /// data rate is an average from the start of the body: after the grace period, the bytes received so far must be at
+    /// least <see cref="HttpServerLimits.MinRequestBodyDataRate"/> times the seconds elapsed (Kestrel's rule), else 408.
+    /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ReadBodyAsync(PipeReader reader, HttpRequestHead head)
     {
-        if (head.Chunked) return await ReadChunkedAsync(reader).ConfigureAwait(false);
+        _body.Clear();
+        if (!head.Chunked && (head.ContentLength ?? 0) == 0) return ReadOnlyMemory<byte>.Empty;
         var length = head.ContentLength ?? 0;
-        if (length == 0) return ReadOnlyMemory<byte>.Empty;
         if (length > limits.MaxRequestBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
+        var chunked = head.Chunked ? _chunked ??= new ChunkedBody() : null;
+        chunked?.Reset(_body, limits.MaxRequestBodySize);
+        var started = Stopwatch.GetTimestamp();
+        long consumedBefore = 0, received = 0;
         while (true)
         {
-            var result = await ReadBodyChunkAsync(reader).ConfigureAwait(false);
+            var result = await ReadBodyChunkAsync(reader, started, received).ConfigureAwait(false);
             var buffer = result.Buffer;
-            if (buffer.Length >= length)
+            received = consumedBefore + buffer.Length;
+            if (chunked is null)
             {
-                // Copied into the connection's body buffer: valid while the handler runs, reused by the next request.
-                if (_body.Length < length)
+                // Taken as it arrives: the input pipe holds less than a large body.
+                var take = Math.Min(length - _body.Count, buffer.Length);
+                _body.Append(buffer.Slice(0, take));
+                consumedBefore += take;
+                if (_body.Count == length)
                 {
-                    if (_body.Length > 0) System.Buffers.ArrayPool<byte>.Shared.Return(_body);
-                    _body = System.Buffers.ArrayPool<byte>.Shared.Rent((int)length);
+                    reader.AdvanceTo(buffer.GetPosition(take));
+                    return _body.Written;
                 }
-                buffer.Slice(0, length).CopyTo(_body);
-                reader.AdvanceTo(buffer.GetPosition(length));
-                return _body.AsMemory(0, (int)length);
+                reader.AdvanceTo(buffer.GetPosition(take));
             }
-            reader.AdvanceTo(buffer.Start, buffer.End);
+            else
+            {
+                SequencePosition used;
+                try
+                {
+                    used = chunked.Feed(buffer);
+                }
+                catch
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    throw;
+                }
+                if (chunked.IsDone)
+                {
+                    reader.AdvanceTo(used);
+                    return _body.Written;
+                }
+                consumedBefore += buffer.Slice(0, used).Length;
+                reader.AdvanceTo(used, buffer.End);
+            }
             if (result.IsCompleted) throw HttpRejection.BadRequest("connection closed before the whole body arrived");
         }
     }
 
-    private async Task<ReadOnlyMemory<byte>> ReadChunkedAsync(PipeReader reader)
-    {
-        var chunked = new ChunkedBody(limits.MaxRequestBodySize);
-        while (true)
-        {
-            var result = await ReadBodyChunkAsync(reader).ConfigureAwait(false);
-            SequencePosition used;
-            try
-            {
-                used = chunked.Feed(result.Buffer);
-            }
-            catch
-            {
-                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-                throw;
-            }
-            if (chunked.IsDone)
-            {
-                reader.AdvanceTo(used);
-                return chunked.Body;
-            }
-            reader.AdvanceTo(used, result.Buffer.End);
-            if (result.IsCompleted) throw HttpRejection.BadRequest("connection closed before the whole body arrived");
-        }
-    }
-
-    // Minimum body data rate, simplified: every read of the body must bring bytes within the grace period.
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadResult> ReadBodyChunkAsync(PipeReader reader)
+    private async ValueTask<ReadResult> ReadBodyChunkAsync(PipeReader reader, long started, long received)
     {
-        var timeout = RentTimeout(limits.MinRequestBodyDataRateGracePeriod);
+        // The next bytes must arrive before the average falls below the minimum rate, and not before the grace ends.
+        var timeout = RentTimeout(BodyReadTimeout(Stopwatch.GetElapsedTime(started), received));
         try
         {
             var result = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
@@ -310,6 +322,15 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         {
             throw new HttpRejection(408, "request_timeout", "request body arrived too slowly");
         }
+    }
+
+    private TimeSpan BodyReadTimeout(TimeSpan elapsed, long received)
+    {
+        if (limits.MinRequestBodyDataRate <= 0) return Timeout.InfiniteTimeSpan;
+        var deadline = Math.Max(limits.MinRequestBodyDataRateGracePeriod.TotalSeconds, received / limits.MinRequestBodyDataRate);
+        var left = Math.Min(deadline - elapsed.TotalSeconds, TimeSpan.FromDays(1).TotalSeconds);
+        // Already too slow: a zero timeout still lets bytes that are buffered right now count.
+        return left > 0 ? TimeSpan.FromSeconds(left) : TimeSpan.Zero;
     }
 
     private CancellationTokenSource RentTimeout(TimeSpan after)

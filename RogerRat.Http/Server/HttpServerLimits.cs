@@ -24,9 +24,10 @@ public sealed class HttpServerLimits
     /// <summary>Idle time between requests on a kept-alive connection (Kestrel: KeepAliveTimeout 130 s); then close.</summary>
     public TimeSpan KeepAliveTimeout { get; set => field = PositiveTime(value); } = TimeSpan.FromSeconds(130);
 
-    /// <summary>Slowest accepted body upload in bytes/s after <see cref="MinRequestBodyDataRateGracePeriod"/>
-    /// (Kestrel: MinRequestBodyDataRate 240 B/s, 5 s grace); slower is 408 and close.</summary>
-    public double MinRequestBodyDataRate { get; set; } = 240;
+    /// <summary>Slowest accepted body upload, in bytes/s averaged from the start of the body, checked once
+    /// <see cref="MinRequestBodyDataRateGracePeriod"/> has passed (Kestrel: MinRequestBodyDataRate 240 B/s, 5 s grace);
+    /// slower is 408 and close. 0 turns the check off.</summary>
+    public double MinRequestBodyDataRate { get; set => field = value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(value)); } = 240;
 
     /// <inheritdoc cref="MinRequestBodyDataRate"/>
     public TimeSpan MinRequestBodyDataRateGracePeriod { get; set => field = PositiveTime(value); } = TimeSpan.FromSeconds(5);
