@@ -36,6 +36,35 @@ public class ConnectionReuseAndRateTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Bodies_larger_than_the_input_buffer_arrive_whole(bool chunked)
+    {
+        // The connection's input pipe holds about 80 KiB before back-pressure; a body (or one chunk) of 600 KB must be
+        // taken as it arrives or the request would stall.
+        await using var h = await RawHttp.StartAsync(async c =>
+        {
+            var body = c.Request.Body.Span;
+            var sum = 0L;
+            foreach (var b in body) sum += b;
+            await c.Response.WriteAsync(Encoding.ASCII.GetBytes($"{body.Length}:{sum}"));
+        });
+        using var s = await h.ConnectAsync();
+        var data = new byte[600_000];
+        new Random(7).NextBytes(data);
+        var expected = $"{data.Length}:{data.Sum(b => (long)b)}";
+        var head = chunked
+            ? $"POST /big HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n{data.Length:x}\r\n"
+            : $"POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: {data.Length}\r\n\r\n";
+        byte[] tail = chunked ? "\r\n0\r\n\r\n"u8.ToArray() : [];
+        await s.SendAsync(Encoding.ASCII.GetBytes(head), SocketFlags.None);
+        await s.SendAsync(data, SocketFlags.None);
+        await s.SendAsync(tail, SocketFlags.None);
+        var r = await RawHttp.ReadResponsesAsync(s, 1, TimeSpan.FromSeconds(10));
+        Assert.EndsWith(expected, r[0]);
+    }
+
     [Fact]
     public async Task A_body_trickling_below_the_average_rate_gets_408_even_though_every_read_brings_bytes()
     {
