@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace RogerRat.Http.Server;
 
@@ -6,15 +7,32 @@ namespace RogerRat.Http.Server;
 /// Decodes a chunked request body (RFC 9112 §7.1) from buffered bytes. Incremental like the head parser: returns false
 /// and consumes nothing until the next size line or trailer field is whole; chunk data is taken as it arrives. One per
 /// connection, <see cref="Reset"/> for each chunked request; the decoded bytes go to the connection's
-/// <see cref="BodyBuffer"/>.
+/// <see cref="BodyBuffer"/>. Strict: a bare LF or CR, a chunk extension outside the grammar, and trailer fields that
+/// would change framing, routing, authentication or how the content is read are all 400.
 /// </summary>
 internal sealed class ChunkedBody
 {
+    // Longest chunk-size line (size and extensions) and largest trailer section we read.
+    private const int MaxSizeLine = 1024;
+    private const int MaxTrailerSection = 8192;
+
+    private static readonly SearchValues<byte> s_tchar =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
+    // RFC 9110 §6.5.1: fields a sender must not put in a trailer; a trailer carrying one is a smuggling attempt.
+    private static readonly string[] s_forbiddenTrailers =
+    [
+        "Content-Length", "Transfer-Encoding", "Host", "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
+        "Content-Type", "Content-Encoding", "Content-Range", "Trailer", "TE", "Expect", "Cache-Control", "Max-Forwards",
+        "Connection", "Keep-Alive", "Upgrade",
+    ];
+
     private enum State { Size, Data, Trailers, Done }
 
     private State _state = State.Size;
     private long _remaining;
     private long _maxBodySize;
+    private int _trailerBytes;
     private BodyBuffer _body = null!;
 
     public bool IsDone => _state == State.Done;
@@ -26,6 +44,7 @@ internal sealed class ChunkedBody
         _maxBodySize = maxBodySize;
         _state = State.Size;
         _remaining = 0;
+        _trailerBytes = 0;
     }
 
     /// <summary>Consumes as much as is complete; returns the position up to which the buffer was used.</summary>
@@ -36,12 +55,11 @@ internal sealed class ChunkedBody
         {
             if (_state == State.Size)
             {
-                if (!reader.TryReadTo(out ReadOnlySequence<byte> line, "\r\n"u8, advancePastDelimiter: true))
+                if (!TryReadLine(ref reader, MaxSizeLine, out var line))
                 {
-                    if (reader.Remaining > 1024) throw HttpRejection.BadRequest("chunk size line too long");
                     break;
                 }
-                _remaining = ParseSize(line);
+                _remaining = ParseSizeLine(line);
                 _state = _remaining == 0 ? State.Trailers : State.Data;
                 if (_body.Count + _remaining > _maxBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
             }
@@ -58,48 +76,125 @@ internal sealed class ChunkedBody
             }
             else
             {
-                // Trailer fields are read and dropped; an empty line ends the body.
-                if (!reader.TryReadTo(out ReadOnlySequence<byte> line, "\r\n"u8, advancePastDelimiter: true))
+                // Trailer fields are checked and dropped; an empty line ends the body.
+                var before = reader.Consumed;
+                if (!TryReadLine(ref reader, MaxTrailerSection - _trailerBytes, out var line))
                 {
-                    if (reader.Remaining > 8192) throw new HttpRejection(431, "headers_too_large", "trailer section too large");
                     break;
                 }
+                _trailerBytes += (int)(reader.Consumed - before);
                 if (line.IsEmpty) _state = State.Done;
-                else if (line.FirstSpan[0] is (byte)' ' or (byte)'\t' || line.PositionOf((byte)':') is null || line.PositionOf((byte)'\r') is not null)
-                {
-                    throw HttpRejection.BadRequest("malformed trailer field");
-                }
+                else CheckTrailerField(line);
             }
         }
         return reader.Position;
     }
 
-    private static long ParseSize(ReadOnlySequence<byte> line)
+    /// <summary>A CRLF-terminated line (without the CRLF) of at most <paramref name="max"/> bytes; a bare LF is a 400.</summary>
+    private static bool TryReadLine(ref SequenceReader<byte> reader, int max, out ReadOnlySpan<byte> line)
     {
-        Span<byte> span = stackalloc byte[(int)Math.Min(line.Length, 1024)];
-        line.Slice(0, span.Length).CopyTo(span);
-        var semi = span.IndexOf((byte)';');
-        var digits = semi < 0 ? span : span[..semi];
-        if (semi >= 0)
+        line = default;
+        var window = reader.UnreadSequence;
+        if (window.Length > max + 1) window = window.Slice(0, max + 1);
+        var lf = window.PositionOf((byte)'\n');
+        if (lf is null)
         {
-            foreach (var b in span[semi..])
+            if (window.Length > max) throw BadLine(max);
+            return false;
+        }
+        var withCr = window.Slice(0, lf.Value);
+        if (withCr.IsEmpty || withCr.Slice(withCr.Length - 1).FirstSpan[0] != (byte)'\r') throw HttpRejection.BadRequest("bare LF in chunked body");
+        var bytes = withCr.Slice(0, withCr.Length - 1);
+        line = bytes.IsSingleSegment ? bytes.FirstSpan : bytes.ToArray();
+        reader.Advance(withCr.Length + 1);
+        return true;
+    }
+
+    private static HttpRejection BadLine(int max) => max >= MaxSizeLine
+        ? HttpRejection.BadRequest("chunk size line too long")
+        : new HttpRejection(431, "headers_too_large", "trailer section too large");
+
+    // chunk-size [ chunk-ext ], chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ) (RFC 9112 §7.1.1).
+    private static long ParseSizeLine(ReadOnlySpan<byte> line)
+    {
+        var i = 0;
+        long size = 0;
+        while (i < line.Length && HexValue(line[i]) is var v and >= 0)
+        {
+            if (i == 15) throw HttpRejection.BadRequest("chunk size too large");
+            size = (size << 4) | (long)v;
+            i++;
+        }
+        if (i == 0) throw HttpRejection.BadRequest("invalid chunk size");
+        while (i < line.Length)
+        {
+            i = SkipBws(line, i);
+            if (i >= line.Length || line[i] != (byte)';') throw HttpRejection.BadRequest("invalid chunk extension");
+            i = SkipBws(line, i + 1);
+            var name = Token(line, i);
+            if (name == 0) throw HttpRejection.BadRequest("invalid chunk extension");
+            i = SkipBws(line, i + name);
+            if (i < line.Length && line[i] == (byte)'=')
             {
-                if (b is < 0x20 and not (byte)'\t' || b == 0x7F) throw HttpRejection.BadRequest("control character in chunk extension");
+                i = SkipBws(line, i + 1);
+                var value = i < line.Length && line[i] == (byte)'"' ? QuotedString(line, i) : Token(line, i);
+                if (value == 0) throw HttpRejection.BadRequest("invalid chunk extension");
+                i += value;
             }
         }
-        if (digits.IsEmpty || digits.Length > 15) throw HttpRejection.BadRequest("invalid chunk size");
-        long size = 0;
-        foreach (var b in digits)
-        {
-            var v = b switch
-            {
-                >= (byte)'0' and <= (byte)'9' => b - '0',
-                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-                >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-                _ => throw HttpRejection.BadRequest("invalid chunk size"),
-            };
-            size = (size << 4) | (long)v;
-        }
         return size;
+    }
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
+
+    private static int SkipBws(ReadOnlySpan<byte> s, int i)
+    {
+        while (i < s.Length && s[i] is (byte)' ' or (byte)'\t') i++;
+        return i;
+    }
+
+    private static int Token(ReadOnlySpan<byte> s, int i)
+    {
+        var rest = s[i..];
+        var end = rest.IndexOfAnyExcept(s_tchar);
+        return end < 0 ? rest.Length : end;
+    }
+
+    // Length of a quoted-string starting at s[i] == '"', or 0 when malformed.
+    private static int QuotedString(ReadOnlySpan<byte> s, int i)
+    {
+        for (var j = i + 1; j < s.Length; j++)
+        {
+            var b = s[j];
+            if (b == (byte)'"') return j - i + 1;
+            if (b == (byte)'\\')
+            {
+                j++;
+                if (j >= s.Length || s[j] is < 0x20 and not (byte)'\t' || s[j] == 0x7F) return 0;
+            }
+            else if (b is < 0x20 and not (byte)'\t' || b == 0x7F) return 0;
+        }
+        return 0;
+    }
+
+    private static void CheckTrailerField(ReadOnlySpan<byte> line)
+    {
+        var colon = line.IndexOf((byte)':');
+        if (colon <= 0 || line[..colon].ContainsAnyExcept(s_tchar)) throw HttpRejection.BadRequest("malformed trailer field");
+        foreach (var b in line[(colon + 1)..])
+        {
+            if (b is < 0x20 and not (byte)'\t' || b == 0x7F) throw HttpRejection.BadRequest("control character in a trailer field");
+        }
+        var name = line[..colon];
+        foreach (var forbidden in s_forbiddenTrailers)
+        {
+            if (Ascii.EqualsIgnoreCase(name, forbidden)) throw HttpRejection.BadRequest($"{forbidden} is not allowed in a trailer");
+        }
     }
 }

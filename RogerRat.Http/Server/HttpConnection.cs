@@ -88,6 +88,13 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         }
     }
 
+    private static bool BodyAlreadyArriving(PipeReader reader)
+    {
+        if (!reader.TryRead(out var result)) return false;
+        reader.AdvanceTo(result.Buffer.Start);
+        return !result.Buffer.IsEmpty;
+    }
+
     private async Task ReceiveThenSignalAsync(SocketReceiver receiver)
     {
         await receiver.ReceiveAsync().ConfigureAwait(false);
@@ -129,7 +136,9 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             if (head.ExpectContinue && (head.ContentLength > 0 || head.Chunked))
             {
                 if (head.ContentLength > limits.MaxRequestBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
-                await writer.WriteAsync(s_continue).ConfigureAwait(false);
+                // A client that sent the body without waiting gets no interim response (a late 100 could be taken
+                // for the answer to its next request).
+                if (!BodyAlreadyArriving(reader)) await writer.WriteAsync(s_continue).ConfigureAwait(false);
             }
             body = await ReadBodyAsync(reader, head).ConfigureAwait(false);
         }

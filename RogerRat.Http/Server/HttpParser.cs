@@ -17,6 +17,10 @@ internal static class HttpParser
     private static readonly SearchValues<byte> s_tchar =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 
+    // Host = uri-host [ ":" port ]: unreserved, pct-encoded, sub-delims, ':' and the IP-literal brackets.
+    private static readonly SearchValues<byte> s_hostChar =
+        SearchValues.Create("-._~%!$&'()*+,;=:[]0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
     /// <summary>Parses into a new head (tests); the server reuses one head per connection through the other overload.</summary>
     public static bool TryParseHead(ReadOnlySequence<byte> buffer, HttpServerLimits limits, out SequencePosition consumed, out HttpRequestHead? head)
     {
@@ -51,7 +55,7 @@ internal static class HttpParser
             // Not complete yet: decide whether it can still become valid within the limits.
             var lf = window.PositionOf((byte)'\n');
             var lineLength = lf is { } p ? window.Slice(0, p).Length : window.Length;
-            if (lineLength > limits.MaxRequestLineSize) throw new HttpRejection(414, "uri_too_long", "request line too long");
+            if (lineLength > limits.MaxRequestLineSize) throw RequestLineTooLong(window.Slice(0, limits.MaxRequestLineSize).FirstSpan);
             if (buffer.Length >= maxHead) throw new HttpRejection(431, "headers_too_large", "request header fields too large");
             CheckPartialHead(window);
             return false;
@@ -62,6 +66,15 @@ internal static class HttpParser
         ParseHead(bytes, head, limits);
         consumed = reader.Position;
         return true;
+    }
+
+    // 414 when the target is what is too long; a method that never ends (no space within the limit) or is not a token
+    // is a malformed request line, 400.
+    private static HttpRejection RequestLineTooLong(ReadOnlySpan<byte> start)
+    {
+        var sp = start.IndexOf((byte)' ');
+        var methodOk = sp > 0 && !start[..sp].ContainsAnyExcept(s_tchar);
+        return methodOk ? new HttpRejection(414, "uri_too_long", "request line too long") : HttpRejection.BadRequest("malformed request line");
     }
 
     // A head that is already malformed need not wait for the rest: a bare LF or CR (which would also keep the
@@ -88,7 +101,7 @@ internal static class HttpParser
         // bytes end right before the final CRLFCRLF; every line inside ends with CRLF except the last.
         var lineEnd = IndexOfLineEnd(bytes);
         var requestLineLength = lineEnd < 0 ? bytes.Length : lineEnd;
-        if (requestLineLength > limits.MaxRequestLineSize) throw new HttpRejection(414, "uri_too_long", "request line too long");
+        if (requestLineLength > limits.MaxRequestLineSize) throw RequestLineTooLong(bytes[..limits.MaxRequestLineSize]);
         ParseRequestLine(bytes[..requestLineLength], head);
 
         var offset = lineEnd < 0 ? bytes.Length : lineEnd + 2;
@@ -129,9 +142,23 @@ internal static class HttpParser
         var version = afterMethod[(sp2 + 1)..];
         foreach (var b in target)
         {
-            if (b is <= 0x20 or >= 0x7F) throw HttpRejection.BadRequest("invalid character in request target");
+            // A fragment is never part of a request-target (RFC 9112 §3.2): '#' is refused with the control characters.
+            if (b is <= 0x20 or >= 0x7F or (byte)'#') throw HttpRejection.BadRequest("invalid character in request target");
         }
-        if (target[0] != (byte)'/' && !(target.Length == 1 && target[0] == (byte)'*') && !target.StartsWith("http://"u8) && !target.StartsWith("https://"u8))
+        var options = method.SequenceEqual("OPTIONS"u8);
+        var connect = method.SequenceEqual("CONNECT"u8);
+        var absolute = target.StartsWith("http://"u8) || target.StartsWith("https://"u8);
+        head.AbsoluteForm = absolute;
+        if (connect)
+        {
+            // authority-form is CONNECT's only form; a well-formed one is understood and refused (we are no proxy).
+            if (!IsAuthorityForm(target)) throw HttpRejection.BadRequest("CONNECT needs an authority-form target");
+        }
+        else if (target.Length == 1 && target[0] == (byte)'*')
+        {
+            if (!options) throw HttpRejection.BadRequest("the asterisk-form target is only for OPTIONS");
+        }
+        else if (target[0] != (byte)'/' && !absolute)
         {
             throw HttpRejection.BadRequest("invalid request target");
         }
@@ -144,7 +171,19 @@ internal static class HttpParser
         else throw HttpRejection.BadRequest("malformed HTTP version");
         head.MethodRange = new HttpRequestHead.Range(0, sp1);
         head.TargetRange = new HttpRequestHead.Range(sp1 + 1, sp2);
+        if (connect) throw new HttpRejection(501, "not_implemented", "CONNECT is not supported");
     }
+
+    // host ":" port, the port all digits (RFC 9112 §3.2.3).
+    private static bool IsAuthorityForm(ReadOnlySpan<byte> target)
+    {
+        var colon = target.LastIndexOf((byte)':');
+        if (colon <= 0 || colon == target.Length - 1) return false;
+        return IsHost(target[..colon]) && !target[(colon + 1)..].ContainsAnyExceptInRange((byte)'0', (byte)'9');
+    }
+
+    // uri-host [ ":" port ]: reg-name, IPv4 or IP-literal characters only (RFC 3986 §3.2.2).
+    private static bool IsHost(ReadOnlySpan<byte> host) => !host.IsEmpty && !host.ContainsAnyExcept(s_hostChar);
 
     private static void ParseHeaderLine(ReadOnlySpan<byte> bytes, int start, int length, HttpRequestHead head)
     {
@@ -170,6 +209,8 @@ internal static class HttpParser
     private static void ApplyFraming(ReadOnlySpan<byte> bytes, HttpRequestHead head)
     {
         var hostCount = 0;
+        var hostValue = default(HttpRequestHead.Range);
+        var contentTypeCount = 0;
         var teCount = 0;
         var connectionClose = false;
         var connectionKeepAlive = false;
@@ -185,7 +226,18 @@ internal static class HttpParser
             if (Ascii.EqualsIgnoreCase(name, "Host"u8))
             {
                 hostCount++;
-                if (value.IndexOfAny(" \t/\\@?#"u8) >= 0) throw HttpRejection.BadRequest("invalid Host header");
+                hostValue = h.Value;
+                // Empty only when the target has no authority, which an origin server's never lacks (RFC 9112 §3.2).
+                if (!IsHost(value)) throw HttpRejection.BadRequest("invalid Host header");
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Content-Type"u8))
+            {
+                if (++contentTypeCount > 1) throw HttpRejection.BadRequest("duplicate Content-Type");
+            }
+            else if (name.Contains((byte)'_') && IsFramingLookalike(name))
+            {
+                // Content_Length / Transfer_Encoding: a front end that maps '_' to '-' would frame this differently.
+                throw HttpRejection.BadRequest("header name looks like a framing field");
             }
             else if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
             {
@@ -220,6 +272,11 @@ internal static class HttpParser
         }
         if (head.MinorVersion == 1 && hostCount == 0) throw HttpRejection.BadRequest("missing Host header");
         if (hostCount > 1) throw HttpRejection.BadRequest("duplicate Host header");
+        if (head.AbsoluteForm && hostCount == 1 && !Ascii.EqualsIgnoreCase(bytes.Slice(hostValue.Start, hostValue.Length), Authority(bytes.Slice(head.TargetRange.Start, head.TargetRange.Length))))
+        {
+            // RFC 9112 §3.2.2 lets the target's authority win; refusing the disagreement leaves nothing to interpret.
+            throw HttpRejection.BadRequest("Host does not match the absolute-form target");
+        }
         if (teCount > 0)
         {
             // We reject Content-Length together with Transfer-Encoding outright (RFC 9112 §6.1 allows processing as
@@ -238,9 +295,27 @@ internal static class HttpParser
         }
     }
 
+    private static ReadOnlySpan<byte> Authority(ReadOnlySpan<byte> absoluteTarget)
+    {
+        var rest = absoluteTarget[(absoluteTarget.IndexOf("://"u8) + 3)..];
+        var end = rest.IndexOfAny((byte)'/', (byte)'?');
+        return end < 0 ? rest : rest[..end];
+    }
+
+    private static bool IsFramingLookalike(ReadOnlySpan<byte> name)
+    {
+        if (name.Length is not (14 or 17)) return false;
+        Span<byte> dashed = stackalloc byte[name.Length];
+        name.CopyTo(dashed);
+        dashed.Replace((byte)'_', (byte)'-');
+        return Ascii.EqualsIgnoreCase(dashed, "Content-Length"u8) || Ascii.EqualsIgnoreCase(dashed, "Transfer-Encoding"u8);
+    }
+
     private static long ParseContentLength(ReadOnlySpan<byte> value)
     {
         if (value.Length is 0 or > 18) throw HttpRejection.BadRequest("invalid Content-Length");
+        // 1*DIGIT allows leading zeros, but some parsers read them as octal: refused, like any ambiguity in framing.
+        if (value.Length > 1 && value[0] == (byte)'0') throw HttpRejection.BadRequest("leading zero in Content-Length");
         long n = 0;
         foreach (var c in value)
         {

@@ -29,6 +29,13 @@ public sealed class HttpRequest
     private void SplitTarget()
     {
         var target = _head.Target;
+        if (target == "*")
+        {
+            // asterisk-form (OPTIONS only): the server as a whole.
+            _rawPath = "*";
+            _queryString = "";
+            return;
+        }
         if (!target.StartsWith('/'))
         {
             // absolute-form: keep the path and query of the URI.

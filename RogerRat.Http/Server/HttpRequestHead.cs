@@ -40,6 +40,9 @@ internal sealed class HttpRequestHead
     public bool KeepAlive { get; set; }
     public bool ExpectContinue { get; set; }
 
+    /// <summary>The target is absolute-form (<c>http://host/path</c>).</summary>
+    public bool AbsoluteForm { get; set; }
+
     public string Method => _method ??= KnownOrNew(Span(MethodRange));
     public string Target => _target ??= Encoding.ASCII.GetString(Span(TargetRange));
     public bool IsHead => Span(MethodRange).SequenceEqual("HEAD"u8);
@@ -86,7 +89,7 @@ internal sealed class HttpRequestHead
         _length = length;
         HeaderCount = 0;
         ContentLength = null;
-        Chunked = KeepAlive = ExpectContinue = false;
+        Chunked = KeepAlive = ExpectContinue = AbsoluteForm = false;
         _method = _target = null;
         _headerList = null;
         return _bytes.AsSpan(0, length);

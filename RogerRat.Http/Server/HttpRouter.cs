@@ -24,7 +24,8 @@ public sealed class RouteValues
 
 /// <summary>
 /// Method + path-pattern routing (<c>/api/channels/{id}/join</c>): the first matching route wins; a path that matches
-/// only under other methods answers 405 with <c>Allow</c>, no match at all 404. HEAD is served by GET routes.
+/// only under other methods answers 405 with <c>Allow</c>, no match at all 404. HEAD is served by GET routes. OPTIONS,
+/// unless a route maps it, answers 204 with the path's <c>Allow</c> (for <c>OPTIONS *</c>, every method the router has).
 /// </summary>
 public sealed class HttpRouter
 {
@@ -40,6 +41,7 @@ public sealed class HttpRouter
     /// <summary>The router as the server's handler.</summary>
     public ValueTask HandleAsync(HttpContext context)
     {
+        if (context.Request.RawPath == "*") return AnswerOptions(context, _routes.Select(r => r.Method).ToList());
         var path = Split(context.Request.RawPath);
         var method = context.Request.Method == "HEAD" ? "GET" : context.Request.Method;
         List<string>? allowed = null;
@@ -53,11 +55,25 @@ public sealed class HttpRouter
         }
         if (allowed is not null)
         {
-            if (allowed.Contains("GET")) allowed.Add("HEAD");
-            context.Response.AddHeader("Allow", string.Join(", ", allowed.Distinct()));
+            if (method == "OPTIONS") return AnswerOptions(context, allowed);
+            context.Response.AddHeader("Allow", AllowHeader(allowed));
             return Error(context, 405, "method_not_allowed", "method not allowed");
         }
         return Error(context, 404, "not_found", "not found");
+    }
+
+    private static async ValueTask AnswerOptions(HttpContext context, List<string> methods)
+    {
+        methods.Add("OPTIONS");
+        context.Response.StatusCode = 204;
+        context.Response.AddHeader("Allow", AllowHeader(methods));
+        await context.Response.WriteAsync(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+    }
+
+    private static string AllowHeader(List<string> methods)
+    {
+        if (methods.Contains("GET")) methods.Add("HEAD");
+        return string.Join(", ", methods.Distinct());
     }
 
     private static bool Matches(string[] pattern, string[] path, RouteValues values)

@@ -140,13 +140,22 @@ internal static class ReferenceParser
         var parts = lines[0].Split(' ');
         if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0) return Reject(400);
         if (parts[0].Any(c => !IsTChar(c))) return Reject(400);
-        if (parts[1].Any(c => c <= 0x20 || c >= 0x7f)) return Reject(400);
-        if (!(parts[1].StartsWith('/') || parts[1] == "*" || parts[1].StartsWith("http://") || parts[1].StartsWith("https://"))) return Reject(400);
+        if (parts[1].Any(c => c <= 0x20 || c >= 0x7f || c == '#')) return Reject(400);
+        var absolute = parts[1].StartsWith("http://") || parts[1].StartsWith("https://");
+        var connect = parts[0] == "CONNECT";
+        if (connect)
+        {
+            var colon = parts[1].LastIndexOf(':');
+            if (colon <= 0 || colon == parts[1].Length - 1 || !IsHost(parts[1][..colon]) || !parts[1][(colon + 1)..].All(char.IsAsciiDigit)) return Reject(400);
+        }
+        else if (parts[1] == "*") { if (parts[0] != "OPTIONS") return Reject(400); }
+        else if (!(parts[1].StartsWith('/') || absolute)) return Reject(400);
         int minor;
         if (parts[2] == "HTTP/1.1") minor = 1;
         else if (parts[2] == "HTTP/1.0") minor = 0;
         else if (parts[2].Length == 8 && parts[2].StartsWith("HTTP/") && char.IsAsciiDigit(parts[2][5]) && parts[2][6] == '.' && char.IsAsciiDigit(parts[2][7])) return Reject(505);
         else return Reject(400);
+        if (connect) return Reject(501);
         var headers = new List<(string, string)>();
         foreach (var line in lines.Skip(1))
         {
@@ -164,14 +173,24 @@ internal static class ReferenceParser
         long? cl = null;
         foreach (var h in headers.Where(h => h.Item1.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
         {
-            if (h.Item2.Length is 0 or > 18 || !h.Item2.All(char.IsAsciiDigit)) return Reject(400);
+            if (h.Item2.Length is 0 or > 18 || !h.Item2.All(char.IsAsciiDigit) || (h.Item2.Length > 1 && h.Item2[0] == '0')) return Reject(400);
             var v = long.Parse(h.Item2);
             if (cl is not null && cl != v) return Reject(400);
             cl = v;
         }
         if (minor == 1 && hosts.Count == 0) return Reject(400);
         if (hosts.Count > 1) return Reject(400);
-        if (hosts.Count == 1 && hosts[0].Item2.IndexOfAny([' ', '\t', '/', '\\', '@', '?', '#']) >= 0) return Reject(400);
+        if (hosts.Count == 1 && !IsHost(hosts[0].Item2)) return Reject(400);
+        if (headers.Count(h => h.Item1.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) > 1) return Reject(400);
+        if (headers.Any(h => h.Item1.Contains('_') && h.Item1.Replace('_', '-') is var d
+            && (d.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || d.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)))) return Reject(400);
+        if (absolute && hosts.Count == 1)
+        {
+            var authority = parts[1][(parts[1].IndexOf("://") + 3)..];
+            var cut = authority.IndexOfAny(['/', '?']);
+            if (cut >= 0) authority = authority[..cut];
+            if (!hosts[0].Item2.Equals(authority, StringComparison.OrdinalIgnoreCase)) return Reject(400);
+        }
         var te = headers.Where(h => h.Item1.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)).ToList();
         if (te.Count > 0)
         {
@@ -187,6 +206,8 @@ internal static class ReferenceParser
     }
 
     private static (bool, long, string?, int) Reject(int status) => (false, 0, null, status);
+
+    private static bool IsHost(string s) => s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || "-._~%!$&'()*+,;=:[]".Contains(c));
 
     private static bool IsTChar(char c) => "!#$%&'*+-.^_`|~".Contains(c) || char.IsAsciiLetterOrDigit(c);
 }

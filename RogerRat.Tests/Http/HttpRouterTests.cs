@@ -36,4 +36,25 @@ public class HttpRouterTests
         var r = await h.ExchangeAsync("PUT /api/channels/x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
         Assert.Contains("Allow: GET, DELETE, HEAD", r);
     }
+
+    [Theory]
+    [InlineData("OPTIONS /api/channels/x HTTP/1.1", "Allow: GET, DELETE, OPTIONS, HEAD")]
+    [InlineData("OPTIONS /api/channels/x/join HTTP/1.1", "Allow: POST, OPTIONS")]
+    [InlineData("OPTIONS * HTTP/1.1", "Allow: GET, POST, DELETE, OPTIONS, HEAD")]
+    public async Task Options_answers_204_with_the_allowed_methods(string requestLine, string allow)
+    {
+        await using var h = await RawHttp.StartAsync(Router().HandleAsync);
+        var r = await h.ExchangeAsync($"{requestLine}\r\nHost: t\r\nConnection: close\r\n\r\n");
+        Assert.Equal(204, RawHttp.Status(r));
+        Assert.Contains(allow + "\r\n", r);
+        Assert.DoesNotContain("Content-Length", r);
+    }
+
+    [Fact]
+    public async Task Options_on_an_unknown_path_is_404()
+    {
+        await using var h = await RawHttp.StartAsync(Router().HandleAsync);
+        var r = await h.ExchangeAsync("OPTIONS /nope HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+        Assert.Equal(404, RawHttp.Status(r));
+    }
 }

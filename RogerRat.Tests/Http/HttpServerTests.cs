@@ -108,13 +108,73 @@ public class HttpServerTests
     [InlineData("GET / HTTP/1.1\nHost: t\n\n", 400)]
     [InlineData("GET / FOO/1.1\r\nHost: t\r\n\r\n", 400)]
     [InlineData("GET / HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\n\r\n", 417)]
+    [InlineData("GET /path#frag HTTP/1.1\r\nHost: t\r\n\r\n", 400)]
+    [InlineData("GET * HTTP/1.1\r\nHost: t\r\n\r\n", 400)]
+    [InlineData("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 501)]
+    [InlineData("CONNECT /x HTTP/1.1\r\nHost: t\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: \r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: user@t\r\n\r\n", 400)]
+    [InlineData("GET http://other.example/ HTTP/1.1\r\nHost: t\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 005\r\n\r\nhello", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 00\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: a/b\r\nContent-Type: c/d\r\nContent-Length: 1\r\n\r\nx", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent_Length: 5\r\n\r\nhello", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer_Encoding: chunked\r\nContent-Length: 5\r\n\r\nhello", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5;\r\nhello\r\n0\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5;bad[=x\r\nhello\r\n0\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5;a=\"unterminated\r\nhello\r\n0\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nContent-Length: 50\r\n\r\n", 400)]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nHost: evil\r\n\r\n", 400)]
     public async Task Malformed_requests_are_rejected_and_closed(string request, int status)
     {
         await using var h = await RawHttp.StartAsync(RawHttp.Echo);
+        var started = Stopwatch.GetTimestamp();
         var r = await h.ExchangeAsync(request);
+        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(3), "answered at once, not after a timeout");
         Assert.Equal(status, RawHttp.Status(r));
         Assert.Contains("Connection: close", r);
         Assert.Contains("\"code\":", r);
+    }
+
+    [Theory]
+    [InlineData("GET /x;y=1?a=b HTTP/1.1\r\nHost: t\r\n\r\n", "GET /x;y=1 q=a=b body=")]
+    [InlineData("GET http://t:80/abs?q=1 HTTP/1.1\r\nHost: T:80\r\n\r\n", "GET /abs q=q=1 body=")]
+    [InlineData("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", "GET / q= body=")]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", "POST / q= body=")]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent-Length:  5 \r\n\r\nhello", "POST / q= body=hello")]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nX_Custom: 1\r\nContent-Length: 2\r\n\r\nok", "POST / q= body=ok")]
+    [InlineData("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nA ; name = \"q\\\"v\" ; flag\r\nhelloworld\r\n0\r\nX-Checksum: abc\r\n\r\n", "POST / q= body=helloworld")]
+    public async Task Valid_edge_forms_are_accepted(string request, string echoed)
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo);
+        using var s = await h.ConnectAsync();
+        await s.SendAsync(Encoding.Latin1.GetBytes(request), SocketFlags.None);
+        var r = await RawHttp.ReadResponsesAsync(s, 1, TimeSpan.FromSeconds(5));
+        Assert.StartsWith("HTTP/1.1 200", r[0]);
+        Assert.EndsWith(echoed, r[0]);
+    }
+
+    [Fact]
+    public async Task A_method_too_long_for_the_request_line_is_400_and_a_target_too_long_is_414()
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo);
+        var longMethod = await h.ExchangeAsync(new string('A', 100_000) + " / HTTP/1.1\r\nHost: t\r\n\r\n");
+        var longTarget = await h.ExchangeAsync("GET /" + new string('a', 100_000) + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        Assert.Equal(400, RawHttp.Status(longMethod));
+        Assert.Equal(414, RawHttp.Status(longTarget));
+    }
+
+    [Fact]
+    public async Task Expect_100_continue_with_the_body_already_sent_gets_no_interim_response()
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo);
+        var r = await h.ExchangeAsync("POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\nhello");
+        Assert.StartsWith("HTTP/1.1 200 OK", r);
+        Assert.EndsWith("body=hello", r);
     }
 
     [Fact]
