@@ -39,6 +39,11 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
                 var found = sessions.Find(id) is { } s && s.Endpoint == endpoint && sessions.Remove(id);
                 await WriteJsonAsync(context, found ? 200 : 404, found ? "{}"u8.ToArray() : JsonRpcWriter.Error(default, JsonRpcErrorCode.InvalidRequest, "unknown or expired session")).ConfigureAwait(false);
                 return;
+            case "OPTIONS":
+                context.Response.StatusCode = 204;
+                context.Response.AddHeader("Allow", "POST, DELETE, OPTIONS");
+                await context.Response.WriteAsync(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+                return;
             default:
                 context.Response.AddHeader("Allow", "POST, DELETE");
                 await WriteJsonAsync(context, 405, JsonRpcWriter.Error(default, -32000, "method not allowed; use POST")).ConfigureAwait(false);

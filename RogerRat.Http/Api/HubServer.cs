@@ -97,7 +97,7 @@ public sealed class HubServer : IAsyncDisposable
     public static async ValueTask WriteAsync(HttpContext context, ApiResponse response)
     {
         context.Response.StatusCode = response.Status;
-        context.Response.ContentType = response.ContentType;
+        context.Response.ContentType = response.Status == 204 ? null : response.ContentType;
         foreach (var (name, value) in response.Headers) context.Response.AddHeader(name, value);
         var written = await context.Response.WriteAsync(response.Body).ConfigureAwait(false);
         response.Written?.Invoke(written);

@@ -10,7 +10,7 @@ public sealed partial class RestApi
         var path = r.Path;
         if (path.StartsWith("/docs/", StringComparison.Ordinal) || path == "/docs")
         {
-            return get ? new ApiResponse(302, ApiResponse.Text, []).WithHeader("Location", "/llms.txt") : MethodNotAllowed("GET");
+            return get ? new ApiResponse(302, ApiResponse.Text, []).WithHeader("Location", "/llms.txt") : MethodNotAllowed(r, "GET");
         }
         Func<IApiRequest, ApiResponse>? page = path switch
         {
@@ -27,7 +27,7 @@ public sealed partial class RestApi
             _ => null,
         };
         if (page is null) return ErrorResponse(s_notFound);
-        return get ? page(r) : MethodNotAllowed("GET");
+        return get ? page(r) : MethodNotAllowed(r, "GET");
     }
 
     private ApiResponse Landing(IApiRequest r)

@@ -86,6 +86,7 @@ public sealed partial class RestApi
         var path = r.Path;
         var get = r.Method is "GET" or "HEAD";
         var post = r.Method == "POST";
+        if (path == "*") return Sync(OptionsAnswer("GET, HEAD, POST, DELETE, OPTIONS")); // OPTIONS * (the parser allows no other method)
 
         if (path.StartsWith("/api/channels", StringComparison.Ordinal))
         {
@@ -93,7 +94,7 @@ public sealed partial class RestApi
             var rest = path.AsSpan("/api/channels".Length);
             if (rest.IsEmpty || rest is "/")
             {
-                return post ? Sync(CreateChannel(r)) : Sync(MethodNotAllowed("POST"));
+                return post ? Sync(CreateChannel(r)) : Sync(MethodNotAllowed(r, "POST"));
             }
             if (rest[0] != '/') return Sync(ErrorResponse(s_notFound));
             rest = rest[1..];
@@ -102,33 +103,39 @@ public sealed partial class RestApi
             var action = slash < 0 ? "" : rest[(slash + 1)..].ToString();
             return action switch
             {
-                "" => get ? Sync(ChannelInfo(id)) : Sync(MethodNotAllowed("GET")),
-                "join" => post ? Sync(Join(r, id)) : Sync(MethodNotAllowed("POST")),
-                "keepalive" => post ? Sync(Keepalive(r, id)) : Sync(MethodNotAllowed("POST")),
-                "send" => post ? Sync(Send(r, id)) : Sync(MethodNotAllowed("POST")),
-                "leave" => post ? Sync(Leave(r, id)) : Sync(MethodNotAllowed("POST")),
-                "listen" => get ? ListenAsync(r, id, wait: false) : Sync(MethodNotAllowed("GET")),
-                "wait" => get ? ListenAsync(r, id, wait: true) : Sync(MethodNotAllowed("GET")),
-                "stats" => get ? Sync(ChannelStats(r, id)) : Sync(MethodNotAllowed("GET")),
-                "roster" => get ? Sync(Roster(r, id)) : Sync(MethodNotAllowed("GET")),
-                "history" => get ? Sync(History(r, id)) : Sync(MethodNotAllowed("GET")),
-                "transcript" => get ? Sync(Transcript(r, id)) : Sync(MethodNotAllowed("GET")),
+                "" => get ? Sync(ChannelInfo(id)) : Sync(MethodNotAllowed(r, "GET")),
+                "join" => post ? Sync(Join(r, id)) : Sync(MethodNotAllowed(r, "POST")),
+                "keepalive" => post ? Sync(Keepalive(r, id)) : Sync(MethodNotAllowed(r, "POST")),
+                "send" => post ? Sync(Send(r, id)) : Sync(MethodNotAllowed(r, "POST")),
+                "leave" => post ? Sync(Leave(r, id)) : Sync(MethodNotAllowed(r, "POST")),
+                "listen" => get ? ListenAsync(r, id, wait: false) : Sync(MethodNotAllowed(r, "GET")),
+                "wait" => get ? ListenAsync(r, id, wait: true) : Sync(MethodNotAllowed(r, "GET")),
+                "stats" => get ? Sync(ChannelStats(r, id)) : Sync(MethodNotAllowed(r, "GET")),
+                "roster" => get ? Sync(Roster(r, id)) : Sync(MethodNotAllowed(r, "GET")),
+                "history" => get ? Sync(History(r, id)) : Sync(MethodNotAllowed(r, "GET")),
+                "transcript" => get ? Sync(Transcript(r, id)) : Sync(MethodNotAllowed(r, "GET")),
                 _ => Sync(ErrorResponse(s_notFound)),
             };
         }
 
         return path switch
         {
-            "/api/bands" => get ? Sync(Guarded(r, Bands)) : Sync(MethodNotAllowed("GET")),
-            "/api/stats" => get ? Sync(Guarded(r, GlobalStats)) : Sync(MethodNotAllowed("GET")),
+            "/api/bands" => get ? Sync(Guarded(r, Bands)) : Sync(MethodNotAllowed(r, "GET")),
+            "/api/stats" => get ? Sync(Guarded(r, GlobalStats)) : Sync(MethodNotAllowed(r, "GET")),
             _ => Sync(Discovery(r, get)),
         };
     }
 
     private static ValueTask<ApiResponse> Sync(ApiResponse response) => new(response);
 
-    private static ApiResponse MethodNotAllowed(string allow) =>
-        ErrorResponse(new HubError(405, "method_not_allowed", $"method not allowed; use {allow}")).WithHeader("Allow", allow);
+    // OPTIONS on a known path answers 204 with its Allow; any other wrong method is 405 with the same Allow.
+    private static ApiResponse MethodNotAllowed(IApiRequest r, string allow)
+    {
+        if (r.Method == "OPTIONS") return OptionsAnswer(allow == "GET" ? "GET, HEAD, OPTIONS" : $"{allow}, OPTIONS");
+        return ErrorResponse(new HubError(405, "method_not_allowed", $"method not allowed; use {allow}")).WithHeader("Allow", allow);
+    }
+
+    private static ApiResponse OptionsAnswer(string allow) => new ApiResponse(204, ApiResponse.Text, []).WithHeader("Allow", allow);
 
     private ApiResponse Guarded(IApiRequest r, Func<ApiResponse> route)
     {
