@@ -14,6 +14,13 @@ internal static class Program
             await (args[0] == "serve-rogerrat" ? ComparisonServers.RunRogerRatAsync(port) : ComparisonServers.RunKestrelAsync(port));
             return 0;
         }
+        // Compliance-probe targets for Http/run-http11probe.sh: the probe's expected app on both servers.
+        if (args.Length == 2 && args[0] is "probe-target-rogerrat" or "probe-target-kestrel")
+        {
+            var port = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+            await (args[0] == "probe-target-rogerrat" ? ProbeTargetServers.RunRogerRatAsync(port) : ProbeTargetServers.RunKestrelAsync(port));
+            return 0;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -59,7 +59,7 @@ internal static class ComparisonServers
         await app.StopAsync();
     }
 
-    private static Task WaitForStopAsync()
+    internal static Task WaitForStopAsync()
     {
         var stop = new TaskCompletionSource();
         Console.CancelKeyPress += (_, e) =>
