@@ -28,18 +28,29 @@ internal static class ComparisonServers
                 await c.Response.WriteAsync(ReadOnlyMemory<byte>.Empty);
             }
         });
+        await ServeUntilStoppedAsync(server, "rogerrat");
+    }
+
+    internal static async Task ServeUntilStoppedAsync(HttpServer server, string name)
+    {
         await server.StartAsync();
-        Console.WriteLine($"rogerrat listening on {server.LocalEndPoint}");
+        Console.WriteLine($"{name} listening on {server.LocalEndPoint}");
         await WaitForStopAsync();
         await server.DisposeAsync();
     }
 
-    public static async Task RunKestrelAsync(int port)
+    /// <summary>A minimal Kestrel app on 127.0.0.1:<paramref name="port"/>, logging off.</summary>
+    internal static WebApplication SlimKestrel(int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
+        return builder.Build();
+    }
+
+    public static async Task RunKestrelAsync(int port)
+    {
+        var app = SlimKestrel(port);
         app.MapGet("/hello", async ctx =>
         {
             ctx.Response.ContentType = "application/json";

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using RogerRat.Http.Server;
 
 namespace RogerRat.Bench.Http;
@@ -23,18 +21,12 @@ internal static class ProbeTargetServers
             .Map("POST", "/", static (c, _) => WriteText(c, c.Request.Body))
             .Map("POST", "/echo", static (c, _) => WriteText(c, Encoding.Latin1.GetBytes(HeaderLines(c.Request.Headers))));
         var server = new HttpServer(new HttpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, port) }, router.HandleAsync);
-        await server.StartAsync();
-        Console.WriteLine($"rogerrat probe target on {server.LocalEndPoint}");
-        await ComparisonServers.WaitForStopAsync();
-        await server.DisposeAsync();
+        await ComparisonServers.ServeUntilStoppedAsync(server, "rogerrat probe target");
     }
 
     public static async Task RunKestrelAsync(int port)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
+        var app = ComparisonServers.SlimKestrel(port);
         app.MapGet("/", () => "OK");
         app.MapMethods("/", ["OPTIONS"], (Microsoft.AspNetCore.Http.HttpContext ctx) =>
         {
