@@ -36,6 +36,13 @@ public sealed record MutatedRequest(RawRequest Request, int Position, byte Inser
     public override string ToString() => $"insert 0x{Inserted:x2} at {Position} into\n{Request}";
 }
 
+/// <summary>A valid request with one edit where the RFC's edges (and smuggling) are: forms of target, Host values,
+/// Content-Length spellings, lookalike and duplicated fields.</summary>
+public sealed record EdgeCaseRequest(RawRequest Request, string Edit)
+{
+    public override string ToString() => $"{Edit}:\n{Request}";
+}
+
 public static class HttpGens
 {
     private const string TChars = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -84,4 +91,42 @@ public static class HttpGens
          from pos in Gen.Choose(0, 200)
          from b in Gen.Frequency((3, Gen.Elements((byte)'\r', (byte)'\n', (byte)0, (byte)' ', (byte)':', (byte)'\t', (byte)0x7f, (byte)0x01)), (2, Gen.Choose(0x21, 0x7e).Select(i => (byte)i)))
          select new MutatedRequest(r, pos, b)).ToArbitrary();
+
+    private static readonly (string Name, Func<RawRequest, RawRequest> Apply)[] s_edits =
+    [
+        ("asterisk target", r => r with { Target = "*" }),
+        ("CONNECT authority", r => r with { Method = "CONNECT", Target = "example.test:443" }),
+        ("CONNECT host only", r => r with { Method = "CONNECT", Target = "example.test" }),
+        ("CONNECT origin-form", r => r with { Method = "CONNECT" }),
+        ("fragment", r => r with { Target = r.Target + "#frag" }),
+        ("absolute-form, same host", r => r with { Target = "http://example.test" + r.Target }),
+        ("absolute-form, other host", r => r with { Target = "http://other.test" + r.Target }),
+        ("absolute-form, host case", r => r with { Target = "https://EXAMPLE.test" + r.Target }),
+        ("empty Host", r => WithHost(r, "")),
+        ("IPv6 Host", r => WithHost(r, "[::1]:8080")),
+        ("Host with userinfo", r => WithHost(r, "user@example.test")),
+        ("Host with space", r => WithHost(r, "example test")),
+        ("Host with path", r => WithHost(r, "example.test/x")),
+        ("Host with port", r => WithHost(r, "example.test:80")),
+        ("duplicate Content-Type", r => Add(r, ("Content-Type", "a/b"), ("content-type", "a/b"))),
+        ("one Content-Type", r => Add(r, ("Content-Type", "text/plain"))),
+        ("Content_Length", r => Add(r, ("Content_Length", "5"))),
+        ("transfer_encoding", r => Add(r, ("transfer_encoding", "chunked"))),
+        ("X_Under_Score", r => Add(r, ("X_Under_Score", "1"))),
+        ("Content-Length 00", r => Add(r, ("Content-Length", "00"))),
+        ("Content-Length 0", r => r.Body.Length == 0 ? Add(r, ("Content-Length", "0")) : r),
+        ("Content-Length 007", r => Add(r, ("Content-Length", "007"))),
+        ("Content-Length -0", r => Add(r, ("Content-Length", "-0"))),
+    ];
+
+    private static RawRequest WithHost(RawRequest r, string host) =>
+        r with { Headers = [.. r.Headers.Select(h => h.Name == "Host" ? (h.Name, host) : h)] };
+
+    private static RawRequest Add(RawRequest r, params (string, string)[] headers) =>
+        r with { Headers = [.. r.Headers.Where(h => !headers.Any(n => n.Item1.Equals(h.Name, StringComparison.OrdinalIgnoreCase))), .. headers] };
+
+    public static Arbitrary<EdgeCaseRequest> EdgeCases() =>
+        (from r in Valid
+         from edit in Gen.Elements(s_edits)
+         select new EdgeCaseRequest(edit.Apply(r), edit.Name)).ToArbitrary();
 }

@@ -90,6 +90,9 @@ public class HttpParserProperties
     [Property(Arbitrary = [typeof(HttpGens)], MaxTest = 1000)]
     public bool The_parser_agrees_with_the_reference_on_mutated_requests(MutatedRequest m) => Agrees(m.Bytes());
 
+    [Property(Arbitrary = [typeof(HttpGens)], MaxTest = 1000)]
+    public bool The_parser_agrees_with_the_reference_on_edge_cases(EdgeCaseRequest e) => Agrees(e.Request.Bytes());
+
     private static bool Agrees(byte[] bytes)
     {
         var fast = Parse(new ReadOnlySequence<byte>(bytes));
