@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Throughput comparison: the same two routes (GET /hello small JSON, POST /echo) served by RogerRat.Http and by a
 # minimal Kestrel app, loaded one after the other with wrk on 127.0.0.1 with identical settings.
-# usage: RogerRat.Bench/Http/run-vs-kestrel.sh [duration_seconds=10] [connections=64] [threads=2]
+# Each pair is run ROUNDS times, alternating servers, and the median of the rounds is reported (the 2-core machine
+# shares its cores between wrk and the server, so single runs move by 10-20%).
+# usage: RogerRat.Bench/Http/run-vs-kestrel.sh [duration_seconds=10] [connections=64] [threads=2] [rounds=3]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-10}
 CONNECTIONS=${2:-64}
 THREADS=${3:-2}
+ROUNDS=${4:-3}
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 dotnet build RogerRat.Bench -c Release -v q -nologo >/dev/null
 BIN=RogerRat.Bench/bin/Release/net10.0/RogerRat.Bench.dll
@@ -38,12 +41,20 @@ to_ms() { # wrk latency like 1.23ms, 512.00us, 1.02s
 
 echo "| route | server | requests/s | p99 latency |"
 echo "|---|---|---:|---:|"
+median() { python3 -c "import statistics,sys;print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
+
 for route in "GET /hello" "POST /echo"; do
   path=${route#* }
   script=""
   [ "${route%% *}" = POST ] && script=$POST_LUA
-  read -r k_rps k_p99 < <(run kestrel 7481 "$path" "$script")
-  read -r r_rps r_p99 < <(run rogerrat 7482 "$path" "$script")
+  k_all=(); kp_all=(); r_all=(); rp_all=()
+  for _ in $(seq 1 "$ROUNDS"); do
+    read -r rps p99 < <(run kestrel 7481 "$path" "$script"); k_all+=("$rps"); kp_all+=("$(to_ms "$p99")")
+    read -r rps p99 < <(run rogerrat 7482 "$path" "$script"); r_all+=("$rps"); rp_all+=("$(to_ms "$p99")")
+  done
+  echo "# $route rounds: Kestrel ${k_all[*]} req/s, p99 ${kp_all[*]} ms; RogerRat.Http ${r_all[*]} req/s, p99 ${rp_all[*]} ms" >&2
+  k_rps=$(median "${k_all[@]}"); k_p99="$(median "${kp_all[@]}")ms"
+  r_rps=$(median "${r_all[@]}"); r_p99="$(median "${rp_all[@]}")ms"
   echo "| $route | Kestrel | $k_rps | $k_p99 |"
   echo "| $route | RogerRat.Http | $r_rps | $r_p99 |"
   python3 -c "import sys;print(f'| {sys.argv[1]} | ratio RogerRat/Kestrel | {float(sys.argv[3])/float(sys.argv[2]):.2f} | {float(sys.argv[5])/float(sys.argv[4]):.2f} |')" \

@@ -39,6 +39,9 @@ internal sealed class SocketReceiver
         {
             while (true)
             {
+                // Wait for data with a zero-byte receive first (as Kestrel does): an idle or parked connection then
+                // holds no buffer, which matters when thousands of long-polls sit waiting.
+                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
                 var received = await _socket.ReceiveAsync(writer.GetMemory(MinimumReceiveSize), SocketFlags.None).ConfigureAwait(false);
                 if (received == 0) break;
                 writer.Advance(received);
