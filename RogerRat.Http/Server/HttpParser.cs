@@ -58,6 +58,7 @@ internal static class HttpParser
             if (lineLength > limits.MaxRequestLineSize) throw RequestLineTooLong(window.Slice(0, limits.MaxRequestLineSize).FirstSpan);
             if (buffer.Length >= maxHead) throw new HttpRejection(431, "headers_too_large", "request header fields too large");
             CheckPartialHead(window);
+            CheckCompleteLines(window, head);
             return false;
         }
 
@@ -75,6 +76,38 @@ internal static class HttpParser
         var sp = start.IndexOf((byte)' ');
         var methodOk = sp > 0 && !start[..sp].ContainsAnyExcept(s_tchar);
         return methodOk ? new HttpRejection(414, "uri_too_long", "request line too long") : HttpRejection.BadRequest("malformed request line");
+    }
+
+    // The lines of an unfinished head that are already whole are checked now (request line in full, header lines for
+    // their syntax), so a malformed request is answered at once rather than after the headers timeout. Framing rules
+    // wait for the whole head.
+    private static void CheckCompleteLines(ReadOnlySequence<byte> partial, HttpRequestHead head)
+    {
+        var lastLf = -1L;
+        var reader = new SequenceReader<byte>(partial);
+        while (reader.TryAdvanceTo((byte)'\n')) lastLf = reader.Consumed - 1;
+        if (lastLf < 0) return;
+        var length = (int)lastLf + 1;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var bytes = rented.AsSpan(0, length);
+            partial.Slice(0, length).CopyTo(bytes);
+            var end = IndexOfLineEnd(bytes);
+            ParseRequestLine(bytes[..end], head);
+            var offset = end + 2;
+            while (offset < length)
+            {
+                var lineEnd = IndexOfLineEnd(bytes[offset..]);
+                if (lineEnd == 0) throw HttpRejection.BadRequest("empty header line");
+                CheckHeaderLine(bytes.Slice(offset, lineEnd));
+                offset += lineEnd + 2;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     // A head that is already malformed need not wait for the rest: a bare LF or CR (which would also keep the
@@ -188,21 +221,28 @@ internal static class HttpParser
     private static void ParseHeaderLine(ReadOnlySpan<byte> bytes, int start, int length, HttpRequestHead head)
     {
         var line = bytes.Slice(start, length);
-        if (line[0] is (byte)' ' or (byte)'\t') throw HttpRejection.BadRequest("obsolete line folding is not allowed");
-        var colon = line.IndexOf((byte)':');
-        if (colon < 0) throw HttpRejection.BadRequest("header line without a colon");
-        if (colon == 0) throw HttpRejection.BadRequest("empty header name");
-        if (line[..colon].ContainsAnyExcept(s_tchar)) throw HttpRejection.BadRequest("invalid header name (whitespace before the colon or a bad character)");
-        var value = line[(colon + 1)..];
-        foreach (var b in value)
-        {
-            if (b is < 0x20 and not (byte)'\t' || b == 0x7F) throw HttpRejection.BadRequest("control character in a header value");
-        }
+        var colon = CheckHeaderLine(line);
         var valueStart = colon + 1;
         var valueEnd = line.Length;
         while (valueStart < valueEnd && line[valueStart] is (byte)' ' or (byte)'\t') valueStart++;
         while (valueEnd > valueStart && line[valueEnd - 1] is (byte)' ' or (byte)'\t') valueEnd--;
         head.AddHeader(new HttpRequestHead.Range(start, colon), new HttpRequestHead.Range(start + valueStart, valueEnd - valueStart));
+    }
+
+    /// <summary>field-line syntax (RFC 9112 §5): no fold, a token name right before the colon, no control
+    /// characters in the value. Returns the colon's index.</summary>
+    private static int CheckHeaderLine(ReadOnlySpan<byte> line)
+    {
+        if (line[0] is (byte)' ' or (byte)'\t') throw HttpRejection.BadRequest("obsolete line folding is not allowed");
+        var colon = line.IndexOf((byte)':');
+        if (colon < 0) throw HttpRejection.BadRequest("header line without a colon");
+        if (colon == 0) throw HttpRejection.BadRequest("empty header name");
+        if (line[..colon].ContainsAnyExcept(s_tchar)) throw HttpRejection.BadRequest("invalid header name (whitespace before the colon or a bad character)");
+        foreach (var b in line[(colon + 1)..])
+        {
+            if (b is < 0x20 and not (byte)'\t' || b == 0x7F) throw HttpRejection.BadRequest("control character in a header value");
+        }
+        return colon;
     }
 
     // RFC 9112 §6: message framing, with the smuggling shapes refused. Works on the byte ranges: no strings.

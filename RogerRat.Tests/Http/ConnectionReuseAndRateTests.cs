@@ -100,11 +100,12 @@ public class ConnectionReuseAndRateTests
     [Fact]
     public async Task A_steady_upload_above_the_rate_outlasts_the_grace_period()
     {
-        // 200 B/s required after 200 ms; the client sends 20 bytes every 50 ms (400 B/s) for about a second.
+        // 100 B/s required after 500 ms; the client sends 20 bytes every 50 ms (400 B/s) for about a second, well past
+        // the grace period, with room for a loaded test machine's scheduling stalls.
         await using var h = await RawHttp.StartAsync(RawHttp.Echo, l =>
         {
-            l.MinRequestBodyDataRate = 200;
-            l.MinRequestBodyDataRateGracePeriod = TimeSpan.FromMilliseconds(200);
+            l.MinRequestBodyDataRate = 100;
+            l.MinRequestBodyDataRateGracePeriod = TimeSpan.FromMilliseconds(500);
         });
         using var s = await h.ConnectAsync();
         await s.SendAsync("POST /steady HTTP/1.1\r\nHost: t\r\nContent-Length: 400\r\n\r\n"u8.ToArray(), SocketFlags.None);

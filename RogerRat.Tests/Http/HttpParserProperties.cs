@@ -93,6 +93,19 @@ public class HttpParserProperties
     [Property(Arbitrary = [typeof(HttpGens)], MaxTest = 1000)]
     public bool The_parser_agrees_with_the_reference_on_edge_cases(EdgeCaseRequest e) => Agrees(e.Request.Bytes());
 
+    // An unfinished head is judged on the lines it already has: every prefix of a mutated request gets the same verdict
+    // (need more, or refused) from both parsers.
+    [Property(Arbitrary = [typeof(HttpGens)], MaxTest = 200)]
+    public bool The_parser_agrees_with_the_reference_on_every_prefix_of_a_mutated_request(MutatedRequest m)
+    {
+        var bytes = m.Bytes();
+        for (var n = 0; n <= bytes.Length; n++)
+        {
+            if (!Agrees(bytes[..n])) return false;
+        }
+        return true;
+    }
+
     private static bool Agrees(byte[] bytes)
     {
         var fast = Parse(new ReadOnlySequence<byte>(bytes));
@@ -134,43 +147,30 @@ internal static class ReferenceParser
         }
         if (end < 0)
         {
-            var firstLine = head.Contains('\n') ? head[..head.IndexOf('\n')] : head;
-            if (!head.Contains('\n') && firstLine.Any(c => c != '\r' && c != '\t' && (c < 0x20 || c == 0x7f))) return Reject(400);
-            if (!head.Contains('\n') && firstLine.Contains('\t')) { /* a tab in an unfinished line is decided later */ }
+            // Unfinished: lines already whole are judged now (request line fully, header lines for syntax).
+            if (!head.Contains('\n'))
+            {
+                // Any control character (a tab too) already makes the request line invalid.
+                return head.Any(c => c != '\r' && (c < 0x20 || c == 0x7f)) ? Reject(400) : (false, 0, null, 0);
+            }
+            var whole = head[..(head.LastIndexOf('\n') - 1)].Split("\r\n");
+            var lineStatus = RequestLine(whole[0], out _, out _);
+            if (lineStatus != 0) return Reject(lineStatus);
+            foreach (var line in whole.Skip(1))
+            {
+                if (line.Length == 0 || HeaderLine(line) is null) return Reject(400);
+            }
             return (false, 0, null, 0);
         }
         var lines = head.Split("\r\n");
-        var parts = lines[0].Split(' ');
-        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0) return Reject(400);
-        if (parts[0].Any(c => !IsTChar(c))) return Reject(400);
-        if (parts[1].Any(c => c <= 0x20 || c >= 0x7f || c == '#')) return Reject(400);
+        var status = RequestLine(lines[0], out var parts, out var minor);
+        if (status != 0) return Reject(status);
         var absolute = parts[1].StartsWith("http://") || parts[1].StartsWith("https://");
-        var connect = parts[0] == "CONNECT";
-        if (connect)
-        {
-            var colon = parts[1].LastIndexOf(':');
-            if (colon <= 0 || colon == parts[1].Length - 1 || !IsHost(parts[1][..colon]) || !parts[1][(colon + 1)..].All(char.IsAsciiDigit)) return Reject(400);
-        }
-        else if (parts[1] == "*") { if (parts[0] != "OPTIONS") return Reject(400); }
-        else if (!(parts[1].StartsWith('/') || absolute)) return Reject(400);
-        int minor;
-        if (parts[2] == "HTTP/1.1") minor = 1;
-        else if (parts[2] == "HTTP/1.0") minor = 0;
-        else if (parts[2].Length == 8 && parts[2].StartsWith("HTTP/") && char.IsAsciiDigit(parts[2][5]) && parts[2][6] == '.' && char.IsAsciiDigit(parts[2][7])) return Reject(505);
-        else return Reject(400);
-        if (connect) return Reject(501);
         var headers = new List<(string, string)>();
         foreach (var line in lines.Skip(1))
         {
-            if (line.Length == 0) return Reject(400);
-            if (line[0] is ' ' or '\t') return Reject(400);
-            var colon = line.IndexOf(':');
-            if (colon <= 0) return Reject(400);
-            var name = line[..colon];
-            if (name.Any(c => !IsTChar(c))) return Reject(400);
-            var value = line[(colon + 1)..];
-            if (value.Any(c => (c < 0x20 && c != '\t') || c == 0x7f)) return Reject(400);
-            headers.Add((name, value.Trim(' ', '\t')));
+            if (line.Length == 0 || HeaderLine(line) is not { } header) return Reject(400);
+            headers.Add(header);
         }
         var hosts = headers.Where(h => h.Item1.Equals("Host", StringComparison.OrdinalIgnoreCase)).ToList();
         long? cl = null;
@@ -209,6 +209,43 @@ internal static class ReferenceParser
     }
 
     private static (bool, long, string?, int) Reject(int status) => (false, 0, null, status);
+
+    // 0 when the request line is valid, else the status it is refused with.
+    private static int RequestLine(string line, out string[] parts, out int minor)
+    {
+        minor = 0;
+        parts = line.Split(' ');
+        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0) return 400;
+        if (parts[0].Any(c => !IsTChar(c))) return 400;
+        if (parts[1].Any(c => c <= 0x20 || c >= 0x7f || c == '#')) return 400;
+        var target = parts[1];
+        var connect = parts[0] == "CONNECT";
+        if (connect)
+        {
+            var colon = target.LastIndexOf(':');
+            if (colon <= 0 || colon == target.Length - 1 || !IsHost(target[..colon]) || !target[(colon + 1)..].All(char.IsAsciiDigit)) return 400;
+        }
+        else if (target == "*") { if (parts[0] != "OPTIONS") return 400; }
+        else if (!(target.StartsWith('/') || target.StartsWith("http://") || target.StartsWith("https://"))) return 400;
+        if (parts[2] == "HTTP/1.1") minor = 1;
+        else if (parts[2] == "HTTP/1.0") minor = 0;
+        else if (parts[2].Length == 8 && parts[2].StartsWith("HTTP/") && char.IsAsciiDigit(parts[2][5]) && parts[2][6] == '.' && char.IsAsciiDigit(parts[2][7])) return 505;
+        else return 400;
+        return connect ? 501 : 0;
+    }
+
+    // The field as (name, trimmed value), or null when the line breaks field-line syntax.
+    private static (string, string)? HeaderLine(string line)
+    {
+        if (line[0] is ' ' or '\t') return null;
+        var colon = line.IndexOf(':');
+        if (colon <= 0) return null;
+        var name = line[..colon];
+        if (name.Any(c => !IsTChar(c))) return null;
+        var value = line[(colon + 1)..];
+        if (value.Any(c => (c < 0x20 && c != '\t') || c == 0x7f)) return null;
+        return (name, value.Trim(' ', '\t'));
+    }
 
     private static bool IsHost(string s) => s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || "-._~%!$&'()*+,;=:[]".Contains(c));
 

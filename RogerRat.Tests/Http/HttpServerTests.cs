@@ -168,6 +168,21 @@ public class HttpServerTests
         Assert.Equal(414, RawHttp.Status(longTarget));
     }
 
+    [Theory]
+    [InlineData("GT /x HTTP/#1.0\r\n")]
+    [InlineData("GET / HTTP/1.1\r\nHost: t\r\n   folded\r\n")]
+    [InlineData("GET / HTTP/1.1\r\nHost: t\r\n999999 99\r\n")]
+    [InlineData("GET / HTTP/1.1\r\nHost: t\r\nX: a\u0000b\r\n")]
+    public async Task An_unfinished_head_with_a_malformed_line_is_refused_without_waiting(string partial)
+    {
+        // The head never ends; the lines already received are enough to refuse it, long before the headers timeout.
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo, l => l.RequestHeadersTimeout = TimeSpan.FromSeconds(20));
+        using var s = await h.ConnectAsync();
+        await s.SendAsync(Encoding.Latin1.GetBytes(partial), SocketFlags.None);
+        var r = await RawHttp.ReadAllAsync(s, TimeSpan.FromSeconds(3));
+        Assert.Equal(400, RawHttp.Status(r));
+    }
+
     [Fact]
     public async Task Expect_100_continue_with_the_body_already_sent_gets_no_interim_response()
     {
