@@ -12,10 +12,6 @@ namespace RogerRat.Http.Server;
 /// </summary>
 internal sealed class ChunkedBody
 {
-    // Longest chunk-size line (size and extensions) and largest trailer section we read.
-    private const int MaxSizeLine = 1024;
-    private const int MaxTrailerSection = 8192;
-
     private static readonly SearchValues<byte> s_tchar =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 
@@ -32,16 +28,20 @@ internal sealed class ChunkedBody
     private State _state = State.Size;
     private long _remaining;
     private long _maxBodySize;
+    private int _maxSizeLine;
+    private int _maxTrailerSection;
     private int _trailerBytes;
     private BodyBuffer _body = null!;
 
     public bool IsDone => _state == State.Done;
 
-    public void Reset(BodyBuffer body, long maxBodySize)
+    public void Reset(BodyBuffer body, HttpServerLimits limits)
     {
         _body = body;
         _body.Clear();
-        _maxBodySize = maxBodySize;
+        _maxBodySize = limits.MaxRequestBodySize;
+        _maxSizeLine = limits.MaxChunkSizeLineLength;
+        _maxTrailerSection = limits.MaxRequestHeadersTotalSize;
         _state = State.Size;
         _remaining = 0;
         _trailerBytes = 0;
@@ -55,7 +55,7 @@ internal sealed class ChunkedBody
         {
             if (_state == State.Size)
             {
-                if (!TryReadLine(ref reader, MaxSizeLine, out var line))
+                if (!TryReadLine(ref reader, _maxSizeLine, trailer: false, out var line))
                 {
                     break;
                 }
@@ -78,7 +78,7 @@ internal sealed class ChunkedBody
             {
                 // Trailer fields are checked and dropped; an empty line ends the body.
                 var before = reader.Consumed;
-                if (!TryReadLine(ref reader, MaxTrailerSection - _trailerBytes, out var line))
+                if (!TryReadLine(ref reader, _maxTrailerSection - _trailerBytes, trailer: true, out var line))
                 {
                     break;
                 }
@@ -91,7 +91,7 @@ internal sealed class ChunkedBody
     }
 
     /// <summary>A CRLF-terminated line (without the CRLF) of at most <paramref name="max"/> bytes; a bare LF is a 400.</summary>
-    private static bool TryReadLine(ref SequenceReader<byte> reader, int max, out ReadOnlySpan<byte> line)
+    private static bool TryReadLine(ref SequenceReader<byte> reader, int max, bool trailer, out ReadOnlySpan<byte> line)
     {
         line = default;
         var window = reader.UnreadSequence;
@@ -99,7 +99,10 @@ internal sealed class ChunkedBody
         var lf = window.PositionOf((byte)'\n');
         if (lf is null)
         {
-            if (window.Length > max) throw BadLine(max);
+            if (window.Length > max)
+            {
+                throw trailer ? new HttpRejection(431, "headers_too_large", "trailer section too large") : HttpRejection.BadRequest("chunk size line too long");
+            }
             return false;
         }
         var withCr = window.Slice(0, lf.Value);
@@ -109,10 +112,6 @@ internal sealed class ChunkedBody
         reader.Advance(withCr.Length + 1);
         return true;
     }
-
-    private static HttpRejection BadLine(int max) => max >= MaxSizeLine
-        ? HttpRejection.BadRequest("chunk size line too long")
-        : new HttpRejection(431, "headers_too_large", "trailer section too large");
 
     // chunk-size [ chunk-ext ], chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ) (RFC 9112 §7.1.1).
     private static long ParseSizeLine(ReadOnlySpan<byte> line)

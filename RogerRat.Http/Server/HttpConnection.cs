@@ -271,7 +271,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         var length = head.ContentLength ?? 0;
         if (length > limits.MaxRequestBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
         var chunked = head.Chunked ? _chunked ??= new ChunkedBody() : null;
-        chunked?.Reset(_body, limits.MaxRequestBodySize);
+        chunked?.Reset(_body, limits);
         var started = Stopwatch.GetTimestamp();
         long consumedBefore = 0, received = 0;
         while (true)

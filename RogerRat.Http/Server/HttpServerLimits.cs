@@ -9,11 +9,16 @@ public sealed class HttpServerLimits
     /// <summary>Longest request line (Kestrel: MaxRequestLineSize 8 KiB); over it is 414.</summary>
     public int MaxRequestLineSize { get; set => field = Positive(value); } = 8 * 1024;
 
-    /// <summary>Largest header block (Kestrel: MaxRequestHeadersTotalSize 32 KiB); over it is 431.</summary>
+    /// <summary>Largest header block (Kestrel: MaxRequestHeadersTotalSize 32 KiB); over it is 431. It bounds a chunked
+    /// body's trailer section too.</summary>
     public int MaxRequestHeadersTotalSize { get; set => field = Positive(value); } = 32 * 1024;
 
     /// <summary>Most header fields (Kestrel: MaxRequestHeaderCount 100); over it is 431.</summary>
     public int MaxRequestHeaderCount { get; set => field = Positive(value); } = 100;
+
+    /// <summary>Longest chunk-size line of a chunked body, extensions included (Kestrel has no option; ours 1 KiB, as
+    /// no client needs long extensions); over it is 400.</summary>
+    public int MaxChunkSizeLineLength { get; set => field = Positive(value); } = 1024;
 
     /// <summary>Largest request body (Kestrel: 30 MB; ours 1 MiB, PROTOCOL §2.5: attachments fit); over it is 413.</summary>
     public long MaxRequestBodySize { get; set => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)); } = 1024 * 1024;

@@ -193,6 +193,23 @@ public class HttpServerTests
     }
 
     [Fact]
+    public async Task Chunk_size_line_and_trailer_section_have_limits()
+    {
+        await using var h = await RawHttp.StartAsync(RawHttp.Echo, l =>
+        {
+            l.MaxChunkSizeLineLength = 64;
+            l.MaxRequestHeadersTotalSize = 1024;
+        });
+        var head = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+        var fits = await h.ExchangeAsync(head + "5;" + new string('e', 50) + "\r\nhello\r\n0\r\nX: " + new string('v', 900) + "\r\n\r\n", TimeSpan.FromSeconds(2));
+        var longExtension = await h.ExchangeAsync(head + "5;" + new string('e', 100) + "\r\nhello\r\n0\r\n\r\n");
+        var bigTrailers = await h.ExchangeAsync(head + "5\r\nhello\r\n0\r\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"X{i}: {new string('v', 40)}\r\n")) + "\r\n");
+        Assert.StartsWith("HTTP/1.1 200", fits);
+        Assert.Equal(400, RawHttp.Status(longExtension));
+        Assert.Equal(431, RawHttp.Status(bigTrailers));
+    }
+
+    [Fact]
     public async Task Limits_answer_414_431_and_413()
     {
         await using var h = await RawHttp.StartAsync(RawHttp.Echo, l =>
