@@ -29,6 +29,9 @@ internal sealed class BodyBuffer
         _count += length;
     }
 
+    /// <summary>Makes room for a body of known length up front (no regrowing while it arrives).</summary>
+    public void Reserve(int length) => Ensure(_count + length);
+
     public void Release()
     {
         _count = 0;

@@ -272,6 +272,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         if (length > limits.MaxRequestBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
         var chunked = head.Chunked ? _chunked ??= new ChunkedBody() : null;
         chunked?.Reset(_body, limits);
+        if (chunked is null) _body.Reserve((int)length);
         var started = Stopwatch.GetTimestamp();
         long consumedBefore = 0, received = 0;
         while (true)
@@ -285,12 +286,8 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
                 var take = Math.Min(length - _body.Count, buffer.Length);
                 _body.Append(buffer.Slice(0, take));
                 consumedBefore += take;
-                if (_body.Count == length)
-                {
-                    reader.AdvanceTo(buffer.GetPosition(take));
-                    return _body.Written;
-                }
                 reader.AdvanceTo(buffer.GetPosition(take));
+                if (_body.Count == length) return _body.Written;
             }
             else
             {
@@ -338,7 +335,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         if (limits.MinRequestBodyDataRate <= 0) return Timeout.InfiniteTimeSpan;
         var deadline = Math.Max(limits.MinRequestBodyDataRateGracePeriod.TotalSeconds, received / limits.MinRequestBodyDataRate);
         var left = Math.Min(deadline - elapsed.TotalSeconds, TimeSpan.FromDays(1).TotalSeconds);
-        // Already too slow: a zero timeout still lets bytes that are buffered right now count.
+        // Already past the deadline (the last bytes came just as it passed): the read is cancelled at once, 408.
         return left > 0 ? TimeSpan.FromSeconds(left) : TimeSpan.Zero;
     }
 

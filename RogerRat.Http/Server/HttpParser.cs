@@ -55,7 +55,12 @@ internal static class HttpParser
             // Not complete yet: decide whether it can still become valid within the limits.
             var lf = window.PositionOf((byte)'\n');
             var lineLength = lf is { } p ? window.Slice(0, p).Length : window.Length;
-            if (lineLength > limits.MaxRequestLineSize) throw RequestLineTooLong(window.Slice(0, limits.MaxRequestLineSize).FirstSpan);
+            if (lineLength > limits.MaxRequestLineSize)
+            {
+                Span<byte> start = stackalloc byte[(int)Math.Min(window.Length, MethodProbeLength)];
+                window.Slice(0, start.Length).CopyTo(start);
+                throw RequestLineTooLong(start);
+            }
             if (buffer.Length >= maxHead) throw new HttpRejection(431, "headers_too_large", "request header fields too large");
             CheckPartialHead(window);
             CheckCompleteLines(window, head);
@@ -69,6 +74,9 @@ internal static class HttpParser
         return true;
     }
 
+    // How much of an over-long request line is looked at to tell a long method from a long target.
+    private const int MethodProbeLength = 256;
+
     // 414 when the target is what is too long; a method that never ends (no space within the limit) or is not a token
     // is a malformed request line, 400.
     private static HttpRejection RequestLineTooLong(ReadOnlySpan<byte> start)
@@ -79,12 +87,14 @@ internal static class HttpParser
     }
 
     // The lines of an unfinished head that are already whole are checked now (request line in full, header lines for
-    // their syntax), so a malformed request is answered at once rather than after the headers timeout. Framing rules
+    // their syntax), so a malformed request is answered at once rather than after the headers timeout. Each line is
+    // checked once (the head remembers how far it got), so a client trickling a head costs linear work. Framing rules
     // wait for the whole head.
     private static void CheckCompleteLines(ReadOnlySequence<byte> partial, HttpRequestHead head)
     {
+        var from = head.PartialChecked;
         var lastLf = -1L;
-        var reader = new SequenceReader<byte>(partial);
+        var reader = new SequenceReader<byte>(partial.Slice(from));
         while (reader.TryAdvanceTo((byte)'\n')) lastLf = reader.Consumed - 1;
         if (lastLf < 0) return;
         var length = (int)lastLf + 1;
@@ -92,10 +102,14 @@ internal static class HttpParser
         try
         {
             var bytes = rented.AsSpan(0, length);
-            partial.Slice(0, length).CopyTo(bytes);
-            var end = IndexOfLineEnd(bytes);
-            ParseRequestLine(bytes[..end], head);
-            var offset = end + 2;
+            partial.Slice(from, length).CopyTo(bytes);
+            var offset = 0;
+            if (from == 0)
+            {
+                var end = IndexOfLineEnd(bytes);
+                ParseRequestLine(bytes[..end], head);
+                offset = end + 2;
+            }
             while (offset < length)
             {
                 var lineEnd = IndexOfLineEnd(bytes[offset..]);
@@ -103,6 +117,7 @@ internal static class HttpParser
                 CheckHeaderLine(bytes.Slice(offset, lineEnd));
                 offset += lineEnd + 2;
             }
+            head.PartialChecked = from + length;
         }
         finally
         {

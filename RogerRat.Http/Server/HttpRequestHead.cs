@@ -40,6 +40,9 @@ internal sealed class HttpRequestHead
     public bool KeepAlive { get; set; }
     public bool ExpectContinue { get; set; }
 
+    // Bytes of an unfinished head whose whole lines the parser has already checked (see HttpParser.CheckCompleteLines).
+    internal int PartialChecked;
+
     /// <summary>The target is absolute-form (<c>http://host/path</c>).</summary>
     public bool AbsoluteForm { get; set; }
 
@@ -90,6 +93,7 @@ internal sealed class HttpRequestHead
         HeaderCount = 0;
         ContentLength = null;
         Chunked = KeepAlive = ExpectContinue = AbsoluteForm = false;
+        PartialChecked = 0;
         _method = _target = null;
         _headerList = null;
         return _bytes.AsSpan(0, length);

@@ -106,6 +106,30 @@ public class HttpParserProperties
         return true;
     }
 
+    // The connection feeds one reused head ever longer prefixes as bytes arrive; what it remembers between calls (the
+    // lines already checked) must not change the verdict: parsed with the same shape, or refused, as in one piece.
+    [Property(Arbitrary = [typeof(HttpGens)], MaxTest = 200)]
+    public bool Feeding_growing_prefixes_to_one_head_ends_as_one_piece(MutatedRequest m)
+    {
+        var bytes = m.Bytes();
+        var whole = Parse(new ReadOnlySequence<byte>(bytes));
+        var head = new HttpRequestHead();
+        for (var n = 1; n <= bytes.Length; n++)
+        {
+            try
+            {
+                if (!HttpParser.TryParseHead(new ReadOnlySequence<byte>(bytes, 0, n), s_limits, head, out _)) continue;
+                var shape = $"{head.Method} {head.Target} 1.{head.MinorVersion} {string.Join("|", head.Headers.Select(h => h.Key + "=" + h.Value))} cl={head.ContentLength}";
+                return whole.Parsed && whole.Shape == shape;
+            }
+            catch (HttpRejection)
+            {
+                return !whole.Parsed && whole.Status != 0;
+            }
+        }
+        return !whole.Parsed && whole.Status == 0;
+    }
+
     private static bool Agrees(byte[] bytes)
     {
         var fast = Parse(new ReadOnlySequence<byte>(bytes));
