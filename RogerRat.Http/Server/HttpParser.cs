@@ -50,11 +50,14 @@ internal static class HttpParser
         var maxHead = (long)limits.MaxRequestLineSize + limits.MaxRequestHeadersTotalSize + 4;
         var window = buffer.Length > maxHead ? buffer.Slice(0, maxHead) : buffer;
         var reader = new SequenceReader<byte>(window);
-        if (!reader.TryReadTo(out ReadOnlySequence<byte> headBytes, HeadEnd, advancePastDelimiter: true))
+        // The head's end cannot lie inside lines already checked (whole header lines), so the search starts there:
+        // a head that trickles in is scanned about once, not once per read.
+        reader.Advance(Math.Max(0, head.PartialChecked - 2));
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> _, HeadEnd, advancePastDelimiter: true))
         {
             // Not complete yet: decide whether it can still become valid within the limits.
-            var lf = window.PositionOf((byte)'\n');
-            var lineLength = lf is { } p ? window.Slice(0, p).Length : window.Length;
+            var lf = head.PartialChecked > 0 ? null : window.PositionOf((byte)'\n');
+            var lineLength = head.PartialChecked > 0 ? 0 : lf is { } p ? window.Slice(0, p).Length : window.Length;
             if (lineLength > limits.MaxRequestLineSize)
             {
                 Span<byte> start = stackalloc byte[(int)Math.Min(window.Length, MethodProbeLength)];
@@ -62,11 +65,12 @@ internal static class HttpParser
                 throw RequestLineTooLong(start);
             }
             if (buffer.Length >= maxHead) throw new HttpRejection(431, "headers_too_large", "request header fields too large");
-            CheckPartialHead(window);
+            CheckPartialHead(window.Slice(head.PartialChecked), inRequestLine: head.PartialChecked == 0);
             CheckCompleteLines(window, head);
             return false;
         }
 
+        var headBytes = window.Slice(0, reader.Consumed - HeadEnd.Length);
         var bytes = head.Reset((int)headBytes.Length);
         headBytes.CopyTo(bytes);
         ParseHead(bytes, head, limits);
@@ -127,10 +131,10 @@ internal static class HttpParser
 
     // A head that is already malformed need not wait for the rest: a bare LF or CR (which would also keep the
     // CRLFCRLF terminator from ever appearing), or a NUL or control character in the request line.
-    private static void CheckPartialHead(ReadOnlySequence<byte> partial)
+    // Scans from the first line not yet checked (a line boundary), so each byte is looked at about once per line.
+    private static void CheckPartialHead(ReadOnlySequence<byte> partial, bool inRequestLine)
     {
         var previous = (byte)0;
-        var inRequestLine = true;
         foreach (var segment in partial)
         {
             foreach (var b in segment.Span)
