@@ -94,12 +94,14 @@ internal sealed class ChunkedBody
     private static bool TryReadLine(ref SequenceReader<byte> reader, int max, bool trailer, out ReadOnlySpan<byte> line)
     {
         line = default;
+        // A line of max bytes plus its CRLF.
         var window = reader.UnreadSequence;
-        if (window.Length > max + 1) window = window.Slice(0, max + 1);
+        var cap = Math.Max(0, max + 2L);
+        if (window.Length > cap) window = window.Slice(0, cap);
         var lf = window.PositionOf((byte)'\n');
         if (lf is null)
         {
-            if (window.Length > max)
+            if (window.Length >= cap)
             {
                 throw trailer ? new HttpRejection(431, "headers_too_large", "trailer section too large") : HttpRejection.BadRequest("chunk size line too long");
             }
@@ -118,9 +120,11 @@ internal sealed class ChunkedBody
     {
         var i = 0;
         long size = 0;
+        var significant = 0;
         while (i < line.Length && HexValue(line[i]) is var v and >= 0)
         {
-            if (i == 15) throw HttpRejection.BadRequest("chunk size too large");
+            // Leading zeros are allowed (1*HEXDIG); more than 15 significant digits could overflow.
+            if ((significant > 0 || v > 0) && ++significant > 15) throw HttpRejection.BadRequest("chunk size too large");
             size = (size << 4) | (long)v;
             i++;
         }

@@ -64,7 +64,6 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         }
         finally
         {
-            _aborted?.Dispose();
             _timeout?.Dispose();
             _body.ReturnArray();
             await reader.CompleteAsync().ConfigureAwait(false);
@@ -85,6 +84,8 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             {
                 logger.LogError(e, "receive loop of {Remote} failed", _remote);
             }
+            _aborted?.Dispose(); // after the receive loop, which may still cancel it
+
         }
     }
 
@@ -119,7 +120,9 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
 
     // The input pipe must hold a whole request head; beyond that it applies back-pressure.
     private static long MaxBuffered(HttpServerLimits limits) =>
-        Math.Max(64 * 1024, 2L * (limits.MaxRequestLineSize + limits.MaxRequestHeadersTotalSize));
+        Math.Max(64 * 1024, 2 * ((long)limits.MaxRequestLineSize + limits.MaxRequestHeadersTotalSize));
+
+    private const int ReserveUpFront = 64 * 1024;
 
     /// <returns>True to read another request on this connection.</returns>
     // The per-request async methods use pooled builders: a kept-alive connection's requests allocate no state machines.
@@ -172,7 +175,10 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         {
             await response.EndStreamAsync().ConfigureAwait(false);
         }
-        var again = response.KeepAlive && response.Succeeded && !aborted.IsCancellationRequested;
+        // A client that half-closed after sending more requests still gets answers to the ones already received (their
+        // handlers see a cancelled token); the loop ends when the input runs out.
+        var inputClosed = Volatile.Read(ref _inputClosed) && !serverStopping.IsCancellationRequested;
+        var again = response.KeepAlive && response.Succeeded && (!aborted.IsCancellationRequested || inputClosed);
         _body.Release();
         if (!aborted.TryReset())
         {
@@ -272,7 +278,9 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         if (length > limits.MaxRequestBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
         var chunked = head.Chunked ? _chunked ??= new ChunkedBody() : null;
         chunked?.Reset(_body, limits);
-        if (chunked is null) _body.Reserve((int)length);
+        // Room for the whole body up front, but only up to a modest size: a client that announces a megabyte and
+        // sends it slowly does not pin a megabyte per connection before its bytes arrive.
+        if (chunked is null) _body.Reserve((int)Math.Min(length, ReserveUpFront));
         var started = Stopwatch.GetTimestamp();
         long consumedBefore = 0, received = 0;
         while (true)

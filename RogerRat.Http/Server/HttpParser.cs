@@ -47,26 +47,28 @@ internal static class HttpParser
             }
         }
 
-        var maxHead = (long)limits.MaxRequestLineSize + limits.MaxRequestHeadersTotalSize + 4;
+        // request line, its CRLF, the header block, the final CRLFCRLF
+        var maxHead = (long)limits.MaxRequestLineSize + 2 + limits.MaxRequestHeadersTotalSize + 4;
         var window = buffer.Length > maxHead ? buffer.Slice(0, maxHead) : buffer;
+        // What earlier calls already looked at (whole lines checked, and the unfinished line's bytes so far) is not
+        // scanned again, so a head that trickles in costs about one pass, however long its lines.
+        var scanned = Math.Max(head.PartialChecked, head.PartialScanned);
         var reader = new SequenceReader<byte>(window);
-        // The head's end cannot lie inside lines already checked (whole header lines), so the search starts there:
-        // a head that trickles in is scanned about once, not once per read.
-        reader.Advance(Math.Max(0, head.PartialChecked - 2));
+        reader.Advance(Math.Max(0, scanned - 3));
         if (!reader.TryReadTo(out ReadOnlySequence<byte> _, HeadEnd, advancePastDelimiter: true))
         {
             // Not complete yet: decide whether it can still become valid within the limits.
-            var lf = head.PartialChecked > 0 ? null : window.PositionOf((byte)'\n');
-            var lineLength = head.PartialChecked > 0 ? 0 : lf is { } p ? window.Slice(0, p).Length : window.Length;
-            if (lineLength > limits.MaxRequestLineSize)
+            if (head.PartialChecked == 0 && RequestLineLengthSoFar(window) > limits.MaxRequestLineSize)
             {
                 Span<byte> start = stackalloc byte[(int)Math.Min(window.Length, MethodProbeLength)];
                 window.Slice(0, start.Length).CopyTo(start);
                 throw RequestLineTooLong(start);
             }
             if (buffer.Length >= maxHead) throw new HttpRejection(431, "headers_too_large", "request header fields too large");
-            CheckPartialHead(window.Slice(head.PartialChecked), inRequestLine: head.PartialChecked == 0);
-            CheckCompleteLines(window, head);
+            var previous = scanned > 0 ? window.Slice(scanned - 1, 1).FirstSpan[0] : (byte)0;
+            CheckPartialHead(window.Slice(scanned), previous, inRequestLine: head.PartialChecked == 0);
+            CheckCompleteLines(window, head, scanned);
+            head.PartialScanned = (int)window.Length;
             return false;
         }
 
@@ -76,6 +78,14 @@ internal static class HttpParser
         ParseHead(bytes, head, limits);
         consumed = reader.Position;
         return true;
+    }
+
+    // Length of the request line received so far, without its CR (a line of exactly the limit is allowed).
+    private static long RequestLineLengthSoFar(ReadOnlySequence<byte> window)
+    {
+        var lf = window.PositionOf((byte)'\n');
+        var line = lf is { } p ? window.Slice(0, p) : window;
+        return !line.IsEmpty && line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r' ? line.Length - 1 : line.Length;
     }
 
     // How much of an over-long request line is looked at to tell a long method from a long target.
@@ -94,14 +104,15 @@ internal static class HttpParser
     // their syntax), so a malformed request is answered at once rather than after the headers timeout. Each line is
     // checked once (the head remembers how far it got), so a client trickling a head costs linear work. Framing rules
     // wait for the whole head.
-    private static void CheckCompleteLines(ReadOnlySequence<byte> partial, HttpRequestHead head)
+    // searchFrom: no LF lies between the last checked line and it (an earlier call scanned those bytes).
+    private static void CheckCompleteLines(ReadOnlySequence<byte> partial, HttpRequestHead head, long searchFrom)
     {
         var from = head.PartialChecked;
         var lastLf = -1L;
-        var reader = new SequenceReader<byte>(partial.Slice(from));
-        while (reader.TryAdvanceTo((byte)'\n')) lastLf = reader.Consumed - 1;
+        var reader = new SequenceReader<byte>(partial.Slice(searchFrom));
+        while (reader.TryAdvanceTo((byte)'\n')) lastLf = searchFrom + reader.Consumed - 1;
         if (lastLf < 0) return;
-        var length = (int)lastLf + 1;
+        var length = (int)(lastLf - from) + 1;
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
@@ -131,10 +142,9 @@ internal static class HttpParser
 
     // A head that is already malformed need not wait for the rest: a bare LF or CR (which would also keep the
     // CRLFCRLF terminator from ever appearing), or a NUL or control character in the request line.
-    // Scans from the first line not yet checked (a line boundary), so each byte is looked at about once per line.
-    private static void CheckPartialHead(ReadOnlySequence<byte> partial, bool inRequestLine)
+    // Scans only bytes no earlier call scanned; previous is the byte before them.
+    private static void CheckPartialHead(ReadOnlySequence<byte> partial, byte previous, bool inRequestLine)
     {
-        var previous = (byte)0;
         foreach (var segment in partial)
         {
             foreach (var b in segment.Span)

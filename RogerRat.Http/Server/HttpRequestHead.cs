@@ -43,6 +43,9 @@ internal sealed class HttpRequestHead
     // Bytes of an unfinished head whose whole lines the parser has already checked (see HttpParser.CheckCompleteLines).
     internal int PartialChecked;
 
+    // Bytes of an unfinished head the parser has already scanned for the head's end and for bad bytes.
+    internal int PartialScanned;
+
     /// <summary>The target is absolute-form (<c>http://host/path</c>).</summary>
     public bool AbsoluteForm { get; set; }
 
@@ -93,7 +96,7 @@ internal sealed class HttpRequestHead
         HeaderCount = 0;
         ContentLength = null;
         Chunked = KeepAlive = ExpectContinue = AbsoluteForm = false;
-        PartialChecked = 0;
+        PartialChecked = PartialScanned = 0;
         _method = _target = null;
         _headerList = null;
         return _bytes.AsSpan(0, length);

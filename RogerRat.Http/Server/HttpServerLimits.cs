@@ -20,8 +20,9 @@ public sealed class HttpServerLimits
     /// no client needs long extensions); over it is 400.</summary>
     public int MaxChunkSizeLineLength { get; set => field = Positive(value); } = 1024;
 
-    /// <summary>Largest request body (Kestrel: 30 MB; ours 1 MiB, PROTOCOL §2.5: attachments fit); over it is 413.</summary>
-    public long MaxRequestBodySize { get; set => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)); } = 1024 * 1024;
+    /// <summary>Largest request body (Kestrel: 30 MB; ours 1 MiB, PROTOCOL §2.5: attachments fit; at most
+    /// <see cref="Array.MaxLength"/>, bodies are held whole); over it is 413.</summary>
+    public long MaxRequestBodySize { get; set => field = value > 0 && value <= Array.MaxLength ? value : throw new ArgumentOutOfRangeException(nameof(value)); } = 1024 * 1024;
 
     /// <summary>Time to receive the request line and headers (Kestrel: RequestHeadersTimeout 30 s); then 408 and close.</summary>
     public TimeSpan RequestHeadersTimeout { get; set => field = PositiveTime(value); } = TimeSpan.FromSeconds(30);
