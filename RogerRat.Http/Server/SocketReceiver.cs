@@ -19,7 +19,9 @@ internal sealed class SocketReceiver
 
     /// <param name="socket">The connected client socket; the loop only receives on it.</param>
     /// <param name="maxBuffered">Unconsumed bytes the pipe holds before the loop stops receiving (back-pressure): a
-    /// client that pipelines while a handler is parked, or sends a body faster than it is decoded, waits in TCP.</param>
+    /// client that pipelines while a handler is parked, or sends a body faster than it is decoded, waits in TCP. While
+    /// the loop is paused it cannot see a close either, so a parked handler whose client queued more than this and then
+    /// left runs to its own timeout (Kestrel behaves the same).</param>
     public SocketReceiver(Socket socket, long maxBuffered)
     {
         _socket = socket;
