@@ -35,6 +35,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
     private bool _inputClosed;
     private CancellationTokenSource? _timeout;
     private readonly BodyBuffer _body = new();
+    private readonly SendWatchdog _watchdog = new(socket, limits, logger, socket.RemoteEndPoint as IPEndPoint);
     private ChunkedBody? _chunked;
 
     public async Task RunAsync()
@@ -65,6 +66,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         finally
         {
             _timeout?.Dispose();
+            _watchdog.Dispose();
             _body.ReturnArray();
             await reader.CompleteAsync().ConfigureAwait(false);
             await writer.CompleteAsync().ConfigureAwait(false);
@@ -141,7 +143,11 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
                 if (head.ContentLength > limits.MaxRequestBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
                 // A client that sent the body without waiting gets no interim response (a late 100 could be taken
                 // for the answer to its next request).
-                if (!BodyAlreadyArriving(reader)) await writer.WriteAsync(s_continue).ConfigureAwait(false);
+                if (!BodyAlreadyArriving(reader))
+                {
+                    writer.Write(s_continue);
+                    await _watchdog.FlushAsync(writer, CancellationToken.None).ConfigureAwait(false);
+                }
             }
             body = await ReadBodyAsync(reader, head).ConfigureAwait(false);
         }
@@ -154,7 +160,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         var request = _request ??= new HttpRequest(_remote);
         request.Reset(head, body);
         var keepAlive = head.KeepAlive && !serverStopping.IsCancellationRequested;
-        var response = _response ??= new HttpResponse(writer, head.IsHead, head.MinorVersion == 1, keepAlive, serverStopping);
+        var response = _response ??= new HttpResponse(writer, _watchdog, head.IsHead, head.MinorVersion == 1, keepAlive, serverStopping);
         response.Reset(head.IsHead, head.MinorVersion == 1, keepAlive);
         var aborted = _aborted;
         if (aborted is null) Volatile.Write(ref _aborted, aborted = CancellationTokenSource.CreateLinkedTokenSource(serverStopping));
@@ -375,7 +381,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
     {
         logger.LogDebug("rejected a request from {Remote}: {Status} {Reason}", _remote, rejection.Status, rejection.Message);
         var body = Encoding.UTF8.GetBytes($$"""{"error":"{{rejection.Message}}","code":"{{rejection.Code}}"}""");
-        var response = new HttpResponse(writer, head: false, http11: true, keepAlive: false)
+        var response = new HttpResponse(writer, _watchdog, head: false, http11: true, keepAlive: false)
         {
             StatusCode = rejection.Status,
             ContentType = "application/json",

@@ -13,6 +13,7 @@ namespace RogerRat.Http.Server;
 public sealed class HttpResponse
 {
     private readonly PipeWriter _writer;
+    private readonly SendWatchdog _watchdog;
     private bool _head;
     private bool _http11;
     private readonly List<KeyValuePair<string, string>> _headers = [];
@@ -20,10 +21,11 @@ public sealed class HttpResponse
 
     private readonly CancellationToken _serverStopping;
 
-    internal HttpResponse(PipeWriter writer, bool head, bool http11, bool keepAlive, CancellationToken serverStopping = default)
+    internal HttpResponse(PipeWriter writer, SendWatchdog watchdog, bool head, bool http11, bool keepAlive, CancellationToken serverStopping = default)
     {
         _serverStopping = serverStopping;
         _writer = writer;
+        _watchdog = watchdog;
         Reset(head, http11, keepAlive);
     }
 
@@ -163,7 +165,7 @@ public sealed class HttpResponse
         if (!Succeeded) return false;
         try
         {
-            var result = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var result = await _watchdog.FlushAsync(_writer, cancellationToken).ConfigureAwait(false);
             Succeeded = !result.IsCanceled && !result.IsCompleted;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException

@@ -38,6 +38,15 @@ public sealed class HttpServerLimits
     /// <inheritdoc cref="MinRequestBodyDataRate"/>
     public TimeSpan MinRequestBodyDataRateGracePeriod { get; set => field = PositiveTime(value); } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Slowest accepted response download, in bytes/s: a send that has not finished after the larger of
+    /// <see cref="MinResponseDataRateGracePeriod"/> and its bytes divided by this rate closes the connection, and the
+    /// response counts as not delivered (Kestrel: MinResponseDataRate 240 B/s, 5 s grace). It frees a connection whose
+    /// client stopped reading. 0 turns the check off.</summary>
+    public double MinResponseDataRate { get; set => field = value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(value)); } = 240;
+
+    /// <inheritdoc cref="MinResponseDataRate"/>
+    public TimeSpan MinResponseDataRateGracePeriod { get; set => field = PositiveTime(value); } = TimeSpan.FromSeconds(5);
+
     /// <summary>Open connections at once (Kestrel: unlimited by default; ours bounds memory); past it new ones get 503.</summary>
     public int MaxConcurrentConnections { get; set => field = Positive(value); } = 10_000;
 
