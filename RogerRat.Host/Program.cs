@@ -60,6 +60,17 @@ internal static class Program
             },
         };
         serverOptions.Api.TrustedProxies.AddRange(options.TrustedProxies);
+        var openFiles = OpenFileLimit.RaiseToHard();
+        if (openFiles is { } soft)
+        {
+            var limits = serverOptions.Http.Limits;
+            var fit = OpenFileLimit.ConnectionsThatFit(soft, OpenFileLimit.InUse(), limits.MaxConcurrentConnections);
+            if (fit < limits.MaxConcurrentConnections)
+            {
+                logger.LogWarning("open-file limit is {Limit}: at most {Connections} concurrent connections (raise it with ulimit -n for more)", soft, fit);
+                limits.MaxConcurrentConnections = fit;
+            }
+        }
 
         HubServer server;
         try

@@ -49,23 +49,43 @@ public sealed class HttpServer : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    private static readonly TimeSpan AcceptRetryFirst = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan AcceptRetryMax = TimeSpan.FromSeconds(1);
+
     private async Task AcceptLoopAsync()
     {
         var listener = _listener!;
+        var backoff = TimeSpan.Zero;
         while (!_stopping.IsCancellationRequested)
         {
             Socket client;
             try
             {
                 client = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                backoff = TimeSpan.Zero;
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
                 break;
             }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+            {
+                continue; // the client left before we took it
+            }
             catch (SocketException e)
             {
-                _logger.LogWarning("accept failed: {Error}", e.SocketErrorCode);
+                // Out of file descriptors or buffers: the pending connection stays queued, so retrying at once would
+                // spin and flood the log. Wait, longer each time (up to a second), until a connection closes.
+                backoff = backoff == TimeSpan.Zero ? AcceptRetryFirst : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, AcceptRetryMax.Ticks));
+                _logger.LogWarning("accept failed ({Error}); retrying in {Delay} ms", e.SocketErrorCode, backoff.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(backoff, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
                 continue;
             }
             client.NoDelay = true;
