@@ -205,7 +205,8 @@ internal static class HttpParser
         foreach (var b in target)
         {
             // A fragment is never part of a request-target (RFC 9112 §3.2): '#' is refused with the control characters.
-            if (b is <= 0x20 or >= 0x7F or (byte)'#') throw HttpRejection.BadRequest("invalid character in request target");
+            // So is '\', never valid in a URI (RFC 3986) and read as '/' by some servers behind or in front of us.
+            if (b is <= 0x20 or >= 0x7F or (byte)'#' or (byte)'\\') throw HttpRejection.BadRequest("invalid character in request target");
         }
         var options = method.SequenceEqual("OPTIONS"u8);
         var connect = method.SequenceEqual("CONNECT"u8);

@@ -241,7 +241,7 @@ internal static class ReferenceParser
         parts = line.Split(' ');
         if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0) return 400;
         if (parts[0].Any(c => !IsTChar(c))) return 400;
-        if (parts[1].Any(c => c <= 0x20 || c >= 0x7f || c == '#')) return 400;
+        if (parts[1].Any(c => c <= 0x20 || c >= 0x7f || c == '#' || c == '\\')) return 400;
         var target = parts[1];
         var connect = parts[0] == "CONNECT";
         if (connect)

@@ -109,6 +109,7 @@ public class HttpServerTests
     [InlineData("GET / FOO/1.1\r\nHost: t\r\n\r\n", 400)]
     [InlineData("GET / HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\n\r\n", 417)]
     [InlineData("GET /path#frag HTTP/1.1\r\nHost: t\r\n\r\n", 400)]
+    [InlineData("GET /path\\file HTTP/1.1\r\nHost: t\r\n\r\n", 400)]
     [InlineData("GET * HTTP/1.1\r\nHost: t\r\n\r\n", 400)]
     [InlineData("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 501)]
     [InlineData("CONNECT /x HTTP/1.1\r\nHost: t\r\n\r\n", 400)]
