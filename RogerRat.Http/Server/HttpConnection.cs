@@ -66,10 +66,20 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         finally
         {
             _timeout?.Dispose();
-            _watchdog.Dispose();
             _body.ReturnArray();
             await reader.CompleteAsync().ConfigureAwait(false);
-            await writer.CompleteAsync().ConfigureAwait(false);
+            try
+            {
+                // Bytes are left unflushed only by a send that failed or was cancelled: they are dropped, not retried
+                // (a retry could wait forever on a client that stopped reading). Completing may still throw, which
+                // must not skip the rest of the clean-up.
+                var unsent = writer.CanGetUnflushedBytes && writer.UnflushedBytes > 0;
+                await writer.CompleteAsync(unsent ? new IOException("the response was not sent") : null).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+            _watchdog.Dispose();
             try
             {
                 socket.Shutdown(SocketShutdown.Both);

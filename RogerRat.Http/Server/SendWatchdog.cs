@@ -17,9 +17,6 @@ internal sealed class SendWatchdog(Socket socket, HttpServerLimits limits, ILogg
 {
     private CancellationTokenSource? _deadline;
 
-    /// <summary>True once a stalled send closed the connection.</summary>
-    public bool Fired { get; private set; }
-
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<FlushResult> FlushAsync(PipeWriter writer, CancellationToken cancellationToken)
     {
@@ -58,7 +55,6 @@ internal sealed class SendWatchdog(Socket socket, HttpServerLimits limits, ILogg
 
     private void Abort()
     {
-        Fired = true;
         logger.LogDebug("closing the connection from {Remote}: it stopped taking its response (slower than {Rate} B/s)",
             remote, limits.MinResponseDataRate);
         socket.Close();

@@ -65,6 +65,29 @@ public sealed class ResponseDataRateTests
     }
 
     [Fact]
+    public async Task A_cancelled_write_is_dropped_not_retried_when_the_connection_closes()
+    {
+        // The handler gives up on a stalled write (its own token); what was not sent must be dropped with the
+        // connection, not sent again while closing (that retry would wait on a client that stopped reading, here for
+        // good as the rate check is off).
+        var gaveUp = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var body = new byte[8 * 1024 * 1024];
+        await using var h = await RawHttp.StartAsync(async c =>
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            gaveUp.TrySetResult(await c.Response.WriteAsync(body, patience.Token));
+        }, l => l.MinResponseDataRate = 0);
+        using var s = await h.ConnectAsync();
+        s.ReceiveBufferSize = 64 * 1024;
+        await s.SendAsync("GET /big HTTP/1.1\r\nHost: t\r\n\r\n"u8.ToArray(), SocketFlags.None);
+        Assert.False(await gaveUp.Task.WaitAsync(TimeSpan.FromSeconds(10)), "the write reported failure");
+        await Task.Delay(TimeSpan.FromMilliseconds(300)); // time for a (wrong) retry to stall
+        var response = await RawHttp.ReadAllAsync(s, TimeSpan.FromSeconds(10));
+        Assert.StartsWith("HTTP/1.1 200", response);
+        Assert.True(response.Length < body.Length, $"the connection closed after {response.Length} bytes, short of the body");
+    }
+
+    [Fact]
     public void The_rate_is_a_named_limit_with_kestrels_default()
     {
         var limits = new HttpServerLimits();
