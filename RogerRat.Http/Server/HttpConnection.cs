@@ -357,8 +357,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
     private TimeSpan BodyReadTimeout(TimeSpan elapsed, long received)
     {
         if (limits.MinRequestBodyDataRate <= 0) return Timeout.InfiniteTimeSpan;
-        var deadline = Math.Max(limits.MinRequestBodyDataRateGracePeriod.TotalSeconds, received / limits.MinRequestBodyDataRate);
-        var left = Math.Min(deadline - elapsed.TotalSeconds, TimeSpan.FromDays(1).TotalSeconds);
+        var left = DataRate.Deadline(limits.MinRequestBodyDataRateGracePeriod, received, limits.MinRequestBodyDataRate) - elapsed.TotalSeconds;
         // Already past the deadline (the last bytes came just as it passed): the read is cancelled at once, 408.
         return left > 0 ? TimeSpan.FromSeconds(left) : TimeSpan.Zero;
     }

@@ -42,8 +42,7 @@ internal sealed class SendWatchdog(Socket socket, HttpServerLimits limits, ILogg
             deadline = _deadline = new CancellationTokenSource();
             deadline.Token.UnsafeRegister(static s => ((SendWatchdog)s!).Abort(), this);
         }
-        var seconds = Math.Max(limits.MinResponseDataRateGracePeriod.TotalSeconds, bytes / limits.MinResponseDataRate);
-        deadline.CancelAfter(TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.FromDays(1).TotalSeconds)));
+        deadline.CancelAfter(TimeSpan.FromSeconds(DataRate.Deadline(limits.MinResponseDataRateGracePeriod, bytes, limits.MinResponseDataRate)));
         return deadline;
     }
 
