@@ -17,17 +17,19 @@ internal static class ComparisonServers
 
     public static async Task RunRogerRatAsync(int port)
     {
-        var server = new HttpServer(new HttpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, port) }, async c =>
-        {
-            c.Response.ContentType = "application/json";
-            if (c.Request.Method == "POST" && c.Request.Path == "/echo") await c.Response.WriteAsync(c.Request.Body);
-            else if (c.Request.Path == "/hello") await c.Response.WriteAsync(s_hello);
-            else
+        // Routed as Kestrel's side is (MapGet/MapPost); unknown paths 404, other methods 405, as there.
+        var router = new HttpRouter()
+            .Map("GET", "/hello", static async (c, _) =>
             {
-                c.Response.StatusCode = 404;
-                await c.Response.WriteAsync(ReadOnlyMemory<byte>.Empty);
-            }
-        });
+                c.Response.ContentType = "application/json";
+                await c.Response.WriteAsync(s_hello);
+            })
+            .Map("POST", "/echo", static async (c, _) =>
+            {
+                c.Response.ContentType = "application/json";
+                await c.Response.WriteAsync(c.Request.Body);
+            });
+        var server = new HttpServer(new HttpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, port) }, router.HandleAsync);
         await ServeUntilStoppedAsync(server, "rogerrat");
     }
 

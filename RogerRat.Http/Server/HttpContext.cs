@@ -11,6 +11,11 @@ public sealed class HttpContext
 
     internal void Reset(CancellationToken requestAborted) => RequestAborted = requestAborted;
 
+    private RouteValues? _routeValues;
+
+    // Filled by HttpRouter for the matched route; one per connection, like the request.
+    internal RouteValues RouteValues => _routeValues ??= new RouteValues();
+
     public HttpRequest Request { get; }
     public HttpResponse Response { get; }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 
 namespace RogerRat.Http.Server;
 
@@ -28,25 +29,30 @@ public sealed class HttpRequest
 
     private void SplitTarget()
     {
-        var target = _head.Target;
-        if (target == "*")
-        {
-            // asterisk-form (OPTIONS only): the server as a whole.
-            _rawPath = "*";
-            _queryString = "";
-            return;
-        }
-        if (!target.StartsWith('/'))
-        {
-            // absolute-form: keep the path and query of the URI.
-            var scheme = target.IndexOf("://", StringComparison.Ordinal);
-            var slash = scheme < 0 ? -1 : target.IndexOf('/', scheme + 3);
-            target = slash < 0 ? "/" : target[slash..];
-        }
-        var q = target.IndexOf('?');
-        _rawPath = q < 0 ? target : target[..q];
-        _queryString = q < 0 ? "" : target[(q + 1)..];
+        _rawPath = Encoding.ASCII.GetString(PathOf(_head.Span(_head.TargetRange), out var query));
+        _queryString = Encoding.ASCII.GetString(query);
     }
+
+    // The path and query of the target as sent: asterisk-form ("*", OPTIONS only) is the server as a whole, and
+    // absolute-form keeps the path and query of the URI.
+    private static ReadOnlySpan<byte> PathOf(ReadOnlySpan<byte> target, out ReadOnlySpan<byte> query)
+    {
+        query = default;
+        if (target.SequenceEqual("*"u8)) return target;
+        if (target.IsEmpty || target[0] != (byte)'/')
+        {
+            var scheme = target.IndexOf("://"u8);
+            var slash = scheme < 0 ? -1 : target[(scheme + 3)..].IndexOf((byte)'/');
+            target = slash < 0 ? "/"u8 : target[(scheme + 3 + slash)..];
+        }
+        var q = target.IndexOf((byte)'?');
+        if (q < 0) return target;
+        query = target[(q + 1)..];
+        return target[..q];
+    }
+
+    /// <summary>The path as sent, read in place (no string): valid while the handler runs.</summary>
+    internal ReadOnlySpan<byte> RawPathBytes => PathOf(_head.Span(_head.TargetRange), out _);
 
     public string Method => _head.Method;
 

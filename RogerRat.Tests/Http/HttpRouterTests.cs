@@ -58,3 +58,54 @@ public class HttpRouterTests
         Assert.Equal(404, RawHttp.Status(r));
     }
 }
+
+public class HttpRouterAllocationTests
+{
+    [Theory]
+    [InlineData("GET /api/v1/info HTTP/1.1\r\nHost: t\r\n\r\n")]
+    [InlineData("HEAD /api/v1/info?x=1 HTTP/1.1\r\nHost: t\r\n\r\n")]
+    [InlineData("GET http://t/api/v1/info HTTP/1.1\r\nHost: t\r\n\r\n")]
+    public void Dispatching_to_a_route_without_captures_allocates_nothing(string request)
+    {
+        var handled = 0;
+        var router = new HttpRouter()
+            .Map("GET", "/api/channels/{id}", (_, _) => throw new InvalidOperationException("wrong route"))
+            .Map("POST", "/api/v1/info", (_, _) => throw new InvalidOperationException("wrong method"))
+            .Map("GET", "/api/v1/info", (_, _) =>
+            {
+                handled++;
+                return ValueTask.CompletedTask;
+            });
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        var head = new HttpRequestHead();
+        Assert.True(HttpParser.TryParseHead(new System.Buffers.ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(request)), new HttpServerLimits(), head, out _));
+        var parsed = new HttpRequest(null);
+        parsed.Reset(head, ReadOnlyMemory<byte>.Empty);
+        var pipe = new System.IO.Pipelines.Pipe();
+        var limits = new HttpServerLimits();
+        var response = new HttpResponse(pipe.Writer, new SendWatchdog(socket, limits, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, null), head: false, http11: true, keepAlive: true);
+        var context = new HttpContext(parsed, response);
+        Assert.True(router.HandleAsync(context).IsCompletedSuccessfully); // warm: the context's route values are made once
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++) _ = router.HandleAsync(context).IsCompletedSuccessfully;
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(101, handled);
+    }
+
+    [Fact]
+    public async Task Captures_are_decoded_and_a_segment_count_mismatch_is_404()
+    {
+        var router = new HttpRouter()
+            .Map("GET", "/a/{x}/b", async (c, v) => await c.Response.WriteAsync(Encoding.UTF8.GetBytes($"x={v["x"]}")))
+            .Map("GET", "/", async (c, _) => await c.Response.WriteAsync("root"u8.ToArray()));
+        await using var h = await RawHttp.StartAsync(router.HandleAsync);
+        Assert.EndsWith("x=%2F y", await h.ExchangeAsync("GET /a/%252F%20y/b HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+        Assert.EndsWith("root", await h.ExchangeAsync("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+        Assert.EndsWith("root", await h.ExchangeAsync("GET http://t HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+        foreach (var target in new[] { "/a/x", "/a/x/b/c", "/a//b", "/a/x/c", "/x" })
+        {
+            var r = await h.ExchangeAsync($"GET {target} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            Assert.Equal(404, RawHttp.Status(r));
+        }
+    }
+}
