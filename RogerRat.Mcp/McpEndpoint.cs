@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RogerRat.Http.Api;
 using RogerRat.Http.Server;
 using RogerRat.Mcp.JsonRpc;
 
@@ -74,7 +75,7 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(request.Body, new JsonDocumentOptions { MaxDepth = 64 });
+            document = StrictJson.Parse(request.Body, maxDepth: 64);
         }
         catch (JsonException)
         {

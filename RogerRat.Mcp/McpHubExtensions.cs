@@ -66,7 +66,7 @@ public static class McpHubExtensions
                 return;
             }
 
-            var id = Uri.UnescapeDataString(path["/mcp/".Length..].TrimEnd('/'));
+            var id = path["/mcp/".Length..].TrimEnd('/'); // the path is decoded once already
             if (!server.Hub.TryGetChannel(id, out var channel))
             {
                 await Json(context, 404, """{"error":"channel not found","code":"not_found"}""").ConfigureAwait(false);

@@ -106,8 +106,9 @@ public sealed class HubServer : IAsyncDisposable
     /// <summary>Stops accepting, answers parked listens, drains, and stops the engine's timers.</summary>
     public async Task StopAsync()
     {
-        Hub.WakeAllListeners();
-        await _http.StopAsync().ConfigureAwait(false);
+        // Woken once the server has stopped accepting and marks its responses Connection: close, before handlers are
+        // cancelled: a parked listen answers an ordinary empty delivery, as the connection's last response.
+        await _http.StopAsync(answerParked: Hub.WakeAllListeners).ConfigureAwait(false);
         _prune.Dispose();
         Hub.Dispose();
     }

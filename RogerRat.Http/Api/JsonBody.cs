@@ -5,7 +5,7 @@ namespace RogerRat.Http.Api;
 
 /// <summary>
 /// A request body read the original's way (reference §2.4, §2.7, §2.9): parsed as JSON; anything that is not a JSON
-/// object (bad JSON, an array, a number) counts as <c>{}</c>. Values are coerced like JavaScript's <c>String(x)</c>
+/// object (bad JSON, unreadable strings, an array, a number) counts as <c>{}</c>. Values are coerced like JavaScript's <c>String(x)</c>
 /// where the original does so.
 /// </summary>
 internal readonly struct JsonBody : IDisposable
@@ -27,7 +27,7 @@ internal readonly struct JsonBody : IDisposable
         if (body.IsEmpty) return default;
         try
         {
-            var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+            var doc = StrictJson.Parse(body, maxDepth: 32);
             if (doc.RootElement.ValueKind == JsonValueKind.Object) return new JsonBody(doc);
             doc.Dispose();
         }

@@ -99,7 +99,7 @@ public sealed partial class RestApi
             if (rest[0] != '/') return Sync(ErrorResponse(s_notFound));
             rest = rest[1..];
             var slash = rest.IndexOf('/');
-            var id = Uri.UnescapeDataString((slash < 0 ? rest : rest[..slash]).ToString());
+            var id = (slash < 0 ? rest : rest[..slash]).ToString(); // the path is decoded once already
             var action = slash < 0 ? "" : rest[(slash + 1)..].ToString();
             return action switch
             {
@@ -108,8 +108,9 @@ public sealed partial class RestApi
                 "keepalive" => post ? Sync(Keepalive(r, id)) : Sync(MethodNotAllowed(r, "POST")),
                 "send" => post ? Sync(Send(r, id)) : Sync(MethodNotAllowed(r, "POST")),
                 "leave" => post ? Sync(Leave(r, id)) : Sync(MethodNotAllowed(r, "POST")),
-                "listen" => get ? ListenAsync(r, id, wait: false) : Sync(MethodNotAllowed(r, "GET")),
-                "wait" => get ? ListenAsync(r, id, wait: true) : Sync(MethodNotAllowed(r, "GET")),
+                // Not HEAD: a listen takes its messages, and a HEAD answer would take them without showing them.
+                "listen" => r.Method == "GET" ? ListenAsync(r, id, wait: false) : Sync(MethodNotAllowed(r, "GET", headServed: false)),
+                "wait" => r.Method == "GET" ? ListenAsync(r, id, wait: true) : Sync(MethodNotAllowed(r, "GET", headServed: false)),
                 "stats" => get ? Sync(ChannelStats(r, id)) : Sync(MethodNotAllowed(r, "GET")),
                 "roster" => get ? Sync(Roster(r, id)) : Sync(MethodNotAllowed(r, "GET")),
                 "history" => get ? Sync(History(r, id)) : Sync(MethodNotAllowed(r, "GET")),
@@ -128,11 +129,14 @@ public sealed partial class RestApi
 
     private static ValueTask<ApiResponse> Sync(ApiResponse response) => new(response);
 
-    // OPTIONS on a known path answers 204 with its Allow; any other wrong method is 405 with the same Allow.
-    private static ApiResponse MethodNotAllowed(IApiRequest r, string allow)
+    // OPTIONS on a known path answers 204 with its Allow; any other wrong method is 405 with the same Allow (less
+    // OPTIONS). GET routes serve HEAD too, unless a GET has effects (listen, wait).
+    private static ApiResponse MethodNotAllowed(IApiRequest r, string allow, bool headServed = true)
     {
-        if (r.Method == "OPTIONS") return OptionsAnswer(allow == "GET" ? "GET, HEAD, OPTIONS" : $"{allow}, OPTIONS");
-        return ErrorResponse(new HubError(405, "method_not_allowed", $"method not allowed; use {allow}")).WithHeader("Allow", allow);
+        if (allow == "GET" && headServed) allow = "GET, HEAD";
+        if (r.Method == "OPTIONS") return OptionsAnswer($"{allow}, OPTIONS");
+        var use = allow == "GET, HEAD" ? "GET" : allow;
+        return ErrorResponse(new HubError(405, "method_not_allowed", $"method not allowed; use {use}")).WithHeader("Allow", allow);
     }
 
     private static ApiResponse OptionsAnswer(string allow) => new ApiResponse(204, ApiResponse.Text, []).WithHeader("Allow", allow);

@@ -19,8 +19,12 @@ namespace RogerRat.Http.Server;
 /// <item>Malformed input is answered once with a complete error response and <c>Connection: close</c>.</item>
 /// </list>
 /// </summary>
-internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, HttpHandler handler, ILogger logger, CancellationToken serverStopping)
+internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, HttpHandler handler, ILogger logger, CancellationToken serverDraining,
+    CancellationToken serverStopping)
 {
+    // serverDraining is set when the server starts to stop: every response from then on is its connection's last.
+    // serverStopping is set once the server cancels its handlers, right after the application answered its parked ones.
+
     private static readonly byte[] s_continue = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
 
     private readonly IPEndPoint? _remote = socket.RemoteEndPoint as IPEndPoint;
@@ -169,8 +173,8 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
 
         var request = _request ??= new HttpRequest(_remote);
         request.Reset(head, body);
-        var keepAlive = head.KeepAlive && !serverStopping.IsCancellationRequested;
-        var response = _response ??= new HttpResponse(writer, _watchdog, head.IsHead, head.MinorVersion == 1, keepAlive, serverStopping);
+        var keepAlive = head.KeepAlive && !serverDraining.IsCancellationRequested;
+        var response = _response ??= new HttpResponse(writer, _watchdog, head.IsHead, head.MinorVersion == 1, keepAlive, serverDraining);
         response.Reset(head.IsHead, head.MinorVersion == 1, keepAlive);
         var aborted = _aborted;
         if (aborted is null) Volatile.Write(ref _aborted, aborted = CancellationTokenSource.CreateLinkedTokenSource(serverStopping));

@@ -210,7 +210,7 @@ internal static class HttpParser
         }
         var options = method.SequenceEqual("OPTIONS"u8);
         var connect = method.SequenceEqual("CONNECT"u8);
-        var absolute = target.StartsWith("http://"u8) || target.StartsWith("https://"u8);
+        var absolute = StartsWithIgnoreCase(target, "http://"u8) || StartsWithIgnoreCase(target, "https://"u8); // a scheme is case-insensitive (RFC 3986 §3.1)
         head.AbsoluteForm = absolute;
         if (connect)
         {
@@ -364,6 +364,9 @@ internal static class HttpParser
             head.ExpectContinue = head.MinorVersion == 1;
         }
     }
+
+    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> s, ReadOnlySpan<byte> prefix) =>
+        s.Length >= prefix.Length && Ascii.EqualsIgnoreCase(s[..prefix.Length], prefix);
 
     private static ReadOnlySpan<byte> Authority(ReadOnlySpan<byte> absoluteTarget)
     {

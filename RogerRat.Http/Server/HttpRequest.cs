@@ -56,8 +56,21 @@ public sealed class HttpRequest
 
     public string Method => _head.Method;
 
-    /// <summary>The path, percent-decoded (made on first use).</summary>
-    public string Path => _path ??= Uri.UnescapeDataString(RawPath);
+    /// <summary>The path, percent-decoded except <c>%2F</c>, which stays as sent (as in Kestrel): the decoded path has
+    /// exactly the raw path's '/' separators, so <c>/a%2Fb</c> is one segment, never two (made on first use).</summary>
+    public string Path => _path ??= DecodePath(RawPath);
+
+    private static string DecodePath(string raw)
+    {
+        if (!raw.Contains('%')) return raw;
+        var decoded = new StringBuilder(raw.Length);
+        var start = 0;
+        for (int slash; (slash = raw.IndexOf("%2F", start, StringComparison.OrdinalIgnoreCase)) >= 0; start = slash + 3)
+        {
+            decoded.Append(Uri.UnescapeDataString(raw[start..slash])).Append(raw, slash, 3);
+        }
+        return decoded.Append(Uri.UnescapeDataString(raw[start..])).ToString();
+    }
 
     /// <summary>The path as sent.</summary>
     public string RawPath

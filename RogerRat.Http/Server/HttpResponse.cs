@@ -19,11 +19,11 @@ public sealed class HttpResponse
     private readonly List<KeyValuePair<string, string>> _headers = [];
     private bool _chunked;
 
-    private readonly CancellationToken _serverStopping;
+    private readonly CancellationToken _serverDraining;
 
-    internal HttpResponse(PipeWriter writer, SendWatchdog watchdog, bool head, bool http11, bool keepAlive, CancellationToken serverStopping = default)
+    internal HttpResponse(PipeWriter writer, SendWatchdog watchdog, bool head, bool http11, bool keepAlive, CancellationToken serverDraining = default)
     {
-        _serverStopping = serverStopping;
+        _serverDraining = serverDraining;
         _writer = writer;
         _watchdog = watchdog;
         Reset(head, http11, keepAlive);
@@ -112,7 +112,7 @@ public sealed class HttpResponse
     private void WriteHead(long contentLength, bool chunked)
     {
         HasStarted = true;
-        if (_serverStopping.IsCancellationRequested) KeepAlive = false; // draining: this is the connection's last response
+        if (_serverDraining.IsCancellationRequested) KeepAlive = false; // draining: this is the connection's last response
         WriteAscii(_http11 ? "HTTP/1.1 " : "HTTP/1.0 ");
         WriteNumber(StatusCode);
         _writer.Write(" "u8);

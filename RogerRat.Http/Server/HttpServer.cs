@@ -8,17 +8,22 @@ namespace RogerRat.Http.Server;
 
 /// <summary>
 /// A hand-written HTTP/1.1 server: an accept loop on a socket and one <see cref="HttpConnection"/> per client.
-/// Graceful stop: stop accepting, cancel every handler's token so parked long-polls answer, let in-flight responses
-/// drain up to <see cref="HttpServerLimits.ShutdownDrainTimeout"/>, then close what is left.
+/// Graceful stop: stop accepting and mark every response from then on as its connection's last (<c>Connection:
+/// close</c>), let the application answer its parked requests, cancel every handler's token so the rest answer too,
+/// let in-flight responses drain up to <see cref="HttpServerLimits.ShutdownDrainTimeout"/>, then close what is left.
 /// </summary>
 public sealed class HttpServer : IAsyncDisposable
 {
-    private static readonly byte[] s_busy =
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 58\r\nConnection: close\r\n\r\n{\"error\":\"too many connections\",\"code\":\"capacity_exceeded\"}"u8.ToArray();
+    private const string BusyBody = """{"error":"too many connections","code":"capacity_exceeded"}""";
+
+    // Made per refusal for its Date; refusals are rare and cheap next to the connection they turn away.
+    private static byte[] BusyResponse() => System.Text.Encoding.ASCII.GetBytes(
+        $"HTTP/1.1 503 Service Unavailable\r\nDate: {DateHeader.Value}\r\nServer: rogerrat\r\nContent-Type: application/json\r\nContent-Length: {BusyBody.Length}\r\nConnection: close\r\n\r\n{BusyBody}");
 
     private readonly HttpServerOptions _options;
     private readonly HttpHandler _handler;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _draining = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, Socket> _connections = new();
     private Socket? _listener;
@@ -56,12 +61,12 @@ public sealed class HttpServer : IAsyncDisposable
     {
         var listener = _listener!;
         var backoff = TimeSpan.Zero;
-        while (!_stopping.IsCancellationRequested)
+        while (!_draining.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                client = await listener.AcceptAsync(_draining.Token).ConfigureAwait(false);
                 backoff = TimeSpan.Zero;
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
@@ -80,7 +85,7 @@ public sealed class HttpServer : IAsyncDisposable
                 _logger.LogWarning("accept failed ({Error}); retrying in {Delay} ms", e.SocketErrorCode, backoff.TotalMilliseconds);
                 try
                 {
-                    await Task.Delay(backoff, _stopping.Token).ConfigureAwait(false);
+                    await Task.Delay(backoff, _draining.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -94,7 +99,7 @@ public sealed class HttpServer : IAsyncDisposable
                 _ = RefuseAsync(client);
                 continue;
             }
-            var connection = new HttpConnection(client, _options.Limits, _handler, _logger, _stopping.Token);
+            var connection = new HttpConnection(client, _options.Limits, _handler, _logger, _draining.Token, _stopping.Token);
             var task = Task.Run(connection.RunAsync);
             _connections[task] = client;
             _ = task.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, Socket>)s!).TryRemove(t, out _), _connections,
@@ -106,7 +111,7 @@ public sealed class HttpServer : IAsyncDisposable
     {
         try
         {
-            await client.SendAsync(s_busy, SocketFlags.None).ConfigureAwait(false);
+            await client.SendAsync(BusyResponse(), SocketFlags.None).ConfigureAwait(false);
             client.Shutdown(SocketShutdown.Both);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -119,12 +124,18 @@ public sealed class HttpServer : IAsyncDisposable
     }
 
     /// <summary>Stops accepting, answers parked handlers, drains in-flight responses, then closes everything.</summary>
-    public async Task StopAsync(TimeSpan? drain = null)
+    /// <param name="drain">How long in-flight responses may take (default <see cref="HttpServerLimits.ShutdownDrainTimeout"/>).</param>
+    /// <param name="answerParked">Runs once accepting has stopped and responses close their connections, before the
+    /// handlers' tokens are cancelled: the application's chance to answer its parked requests normally (a hub wakes
+    /// its listens) rather than as cancelled.</param>
+    public async Task StopAsync(TimeSpan? drain = null, Action? answerParked = null)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
-        _stopping.Cancel();
+        _draining.Cancel();
         _listener?.Dispose();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
+        answerParked?.Invoke();
+        _stopping.Cancel();
         var pending = _connections.Keys.ToArray();
         var all = Task.WhenAll(pending);
         var deadline = Task.Delay(drain ?? _options.Limits.ShutdownDrainTimeout);
@@ -142,6 +153,7 @@ public sealed class HttpServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        _draining.Dispose();
         _stopping.Dispose();
     }
 }

@@ -102,6 +102,7 @@ public static class HttpGens
         ("absolute-form, same host", r => r with { Target = "http://example.test" + r.Target }),
         ("absolute-form, other host", r => r with { Target = "http://other.test" + r.Target }),
         ("absolute-form, host case", r => r with { Target = "https://EXAMPLE.test" + r.Target }),
+        ("absolute-form, scheme case", r => r with { Target = "HTTP://example.test" + r.Target }),
         ("empty Host", r => WithHost(r, "")),
         ("IPv6 Host", r => WithHost(r, "[::1]:8080")),
         ("Host with userinfo", r => WithHost(r, "user@example.test")),

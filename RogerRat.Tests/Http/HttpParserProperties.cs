@@ -189,7 +189,7 @@ internal static class ReferenceParser
         var lines = head.Split("\r\n");
         var status = RequestLine(lines[0], out var parts, out var minor);
         if (status != 0) return Reject(status);
-        var absolute = parts[1].StartsWith("http://") || parts[1].StartsWith("https://");
+        var absolute = parts[1].StartsWith("http://", StringComparison.OrdinalIgnoreCase) || parts[1].StartsWith("https://", StringComparison.OrdinalIgnoreCase);
         var headers = new List<(string, string)>();
         foreach (var line in lines.Skip(1))
         {
@@ -250,7 +250,7 @@ internal static class ReferenceParser
             if (colon <= 0 || colon == target.Length - 1 || !IsHost(target[..colon]) || !target[(colon + 1)..].All(char.IsAsciiDigit)) return 400;
         }
         else if (target == "*") { if (parts[0] != "OPTIONS") return 400; }
-        else if (!(target.StartsWith('/') || target.StartsWith("http://") || target.StartsWith("https://"))) return 400;
+        else if (!(target.StartsWith('/') || target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("https://", StringComparison.OrdinalIgnoreCase))) return 400;
         if (parts[2] == "HTTP/1.1") minor = 1;
         else if (parts[2] == "HTTP/1.0") minor = 0;
         else if (parts[2].Length == 8 && parts[2].StartsWith("HTTP/") && char.IsAsciiDigit(parts[2][5]) && parts[2][6] == '.' && char.IsAsciiDigit(parts[2][7])) return 505;

@@ -144,6 +144,8 @@ public class HttpServerTests
     [Theory]
     [InlineData("GET /x;y=1?a=b HTTP/1.1\r\nHost: t\r\n\r\n", "GET /x;y=1 q=a=b body=")]
     [InlineData("GET http://t:80/abs?q=1 HTTP/1.1\r\nHost: T:80\r\n\r\n", "GET /abs q=q=1 body=")]
+    [InlineData("GET HTTP://t/abs HTTP/1.1\r\nHost: t\r\n\r\n", "GET /abs q= body=")]
+    [InlineData("GET /a%2Fb%20c%2fd HTTP/1.1\r\nHost: t\r\n\r\n", "GET /a%2Fb c%2fd q= body=")]
     [InlineData("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", "GET / q= body=")]
     [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", "POST / q= body=")]
     [InlineData("POST / HTTP/1.1\r\nHost: t\r\nContent-Length:  5 \r\n\r\nhello", "POST / q= body=hello")]
@@ -342,6 +344,53 @@ public class HttpServerTests
         await RawHttp.ReadResponsesAsync(first, 1, TimeSpan.FromSeconds(5));
         var second = await h.ExchangeAsync("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
         Assert.Equal(503, RawHttp.Status(second));
+        Assert.Contains("\r\nDate: ", second);
+        Assert.Contains("\r\nConnection: close\r\n", second);
+        Assert.EndsWith("""{"error":"too many connections","code":"capacity_exceeded"}""", second);
+        Assert.Contains($"\r\nContent-Length: {"""{"error":"too many connections","code":"capacity_exceeded"}""".Length}\r\n", second);
+    }
+
+    [Fact]
+    public async Task Stopping_lets_the_application_answer_parked_requests_before_cancelling_them_and_closes_after()
+    {
+        // The application's own wake (a hub waking its listens) must run after the server stopped accepting and while
+        // handlers' tokens are still live, and the answers it causes must be their connections' last.
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wake = new TaskCompletionSource(); // continuations inline: the handler resumes inside SetResult
+        var cancelledWhenWoken = true;
+        var h = await RawHttp.StartAsync(async c =>
+        {
+            parked.TrySetResult();
+            await wake.Task.ConfigureAwait(false);
+            cancelledWhenWoken = c.RequestAborted.IsCancellationRequested;
+            await c.Response.WriteAsync("woken"u8.ToArray());
+        });
+        using var s = await h.ConnectAsync();
+        await s.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: t\r\n\r\n"), SocketFlags.None);
+        await parked.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        var acceptingWhenWoken = true;
+        var endpoint = h.Server.LocalEndPoint;
+        var stop = h.Server.StopAsync(TimeSpan.FromSeconds(5), answerParked: () =>
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                probe.Connect(endpoint);
+            }
+            catch (SocketException)
+            {
+                acceptingWhenWoken = false;
+            }
+            wake.SetResult(); // runs the handler's continuation inline: it sees the token as it is now
+        });
+        var r = await RawHttp.ReadAllAsync(s, TimeSpan.FromSeconds(5));
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(acceptingWhenWoken, "still accepting when the application was asked to answer");
+        Assert.False(cancelledWhenWoken, "handlers were cancelled before the application could answer them");
+        Assert.StartsWith("HTTP/1.1 200", r);
+        Assert.Contains("\r\nConnection: close\r\n", r);
+        Assert.EndsWith("woken", r);
+        await h.DisposeAsync();
     }
 
     [Fact]
