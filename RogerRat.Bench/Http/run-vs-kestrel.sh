@@ -3,13 +3,17 @@
 # minimal Kestrel app, loaded one after the other with wrk on 127.0.0.1 with identical settings.
 # Each pair is run ROUNDS times, alternating servers, and the median of the rounds is reported (the 2-core machine
 # shares its cores between wrk and the server, so single runs move by 10-20%).
-# usage: RogerRat.Bench/Http/run-vs-kestrel.sh [duration_seconds=10] [connections=64] [threads=2] [rounds=3]
+# Each server is warmed up first (WARMUP seconds of the same load): Kestrel's framework is precompiled (ReadyToRun),
+# RogerRat.Http is JIT-compiled and reaches its tier-1 code only after a few seconds of load, so a short warm-up
+# measures the JIT rather than the server.
+# usage: RogerRat.Bench/Http/run-vs-kestrel.sh [duration_seconds=10] [connections=64] [threads=2] [rounds=3] [warmup_seconds=5]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-10}
 CONNECTIONS=${2:-64}
 THREADS=${3:-2}
 ROUNDS=${4:-3}
+WARMUP=${5:-5}
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 dotnet build RogerRat.Bench -c Release -v q -nologo >/dev/null
 BIN=RogerRat.Bench/bin/Release/net10.0/RogerRat.Bench.dll
@@ -25,7 +29,7 @@ run() { # server port route [script]
   dotnet "$BIN" "serve-$server" "$port" >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break; sleep 0.1; done
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s ${script:+-s "$script"} "http://127.0.0.1:$port$route" >/dev/null  # warm-up
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" ${script:+-s "$script"} "http://127.0.0.1:$port$route" >/dev/null  # warm-up
   local out
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency ${script:+-s "$script"} "http://127.0.0.1:$port$route")
   kill -TERM $pid 2>/dev/null; sleep 1; kill -KILL $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
