@@ -16,6 +16,10 @@ namespace RogerRat.Http.Server;
 /// reader's pipe on its own loop, so bytes that arrive while a handler runs (a pipelined request) wait there.</item>
 /// <item>When the receiver meets EOF or a reset it cancels the running handler's token: a parked long-poll learns at
 /// once that its client is gone, with nothing to cancel or allocate on the read side.</item>
+/// <item>The write side has no send loop behind an output pipe (Kestrel has one): responses go through a
+/// <see cref="PipeWriter"/> over the socket's stream, so a flush completes only once the socket has taken the bytes.
+/// That is what commit-on-write needs: with a send loop a response would count as written once it was queued in
+/// memory. <see cref="SendWatchdog"/> bounds a flush that waits on a client that stopped reading.</item>
 /// <item>Malformed input is answered once with a complete error response and <c>Connection: close</c>.</item>
 /// </list>
 /// </summary>
