@@ -14,10 +14,18 @@ namespace RogerRat.Mcp;
 /// 202, GET is 405 (no server-initiated stream), DELETE ends the session. Every malformed input is a JSON-RPC error,
 /// never a 500.
 /// </summary>
-public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null, Func<HttpContext, string>? clientOf = null)
+/// <param name="sessions">Where sessions are minted, found and expired.</param>
+/// <param name="logger">Where failures are logged.</param>
+/// <param name="clientOf">The client's address for rate limits (default: the socket's).</param>
+/// <param name="limits">Batch and subscription limits (defaults: <see cref="McpEndpointLimits"/>).</param>
+/// <param name="onSessionDeleted">Called when a client ends its session with DELETE (the hub leaves the channel the
+/// session joined, so its callsign goes offline and its parked listen answers at once).</param>
+public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null, Func<HttpContext, string>? clientOf = null,
+    McpEndpointLimits? limits = null, Action<McpSession>? onSessionDeleted = null)
 {
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromSeconds(15);
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly McpEndpointLimits _limits = limits ?? new McpEndpointLimits();
 
     public McpSessionStore Sessions => sessions;
 
@@ -37,7 +45,9 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
                     await WriteJsonAsync(context, 400, JsonRpcWriter.Error(default, JsonRpcErrorCode.InvalidRequest, "Mcp-Session-Id header required")).ConfigureAwait(false);
                     return;
                 }
-                var found = sessions.Find(id) is { } s && s.Endpoint == endpoint && sessions.Remove(id);
+                var deleted = sessions.Find(id) is { } s && s.Endpoint == endpoint && sessions.Remove(id) ? s : null;
+                if (deleted is not null) onSessionDeleted?.Invoke(deleted);
+                var found = deleted is not null;
                 await WriteJsonAsync(context, found ? 200 : 404, found ? "{}"u8.ToArray() : JsonRpcWriter.Error(default, JsonRpcErrorCode.InvalidRequest, "unknown or expired session")).ConfigureAwait(false);
                 return;
             case "OPTIONS":
@@ -230,6 +240,12 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
                 $"JSON-RPC batches are not allowed in protocol {session.ProtocolVersion}")).ConfigureAwait(false);
             return;
         }
+        if (root.GetArrayLength() > _limits.MaxBatchSize)
+        {
+            await WriteJsonAsync(context, 400, JsonRpcWriter.Error(default, JsonRpcErrorCode.InvalidRequest,
+                $"batch too large: {root.GetArrayLength()} messages, at most {_limits.MaxBatchSize}")).ConfigureAwait(false);
+            return;
+        }
         var answers = new List<byte[]>();
         var hooks = new List<Action<bool>>();
         foreach (var item in root.EnumerateArray())
@@ -332,7 +348,14 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
                 case "resources/subscribe":
                 case "resources/unsubscribe":
                     var uri = m.ParamString("uri") ?? throw new JsonRpcException(JsonRpcErrorCode.InvalidParams, "uri is required");
-                    if (m.Method == "resources/subscribe") session.Subscriptions[uri] = 0;
+                    if (m.Method == "resources/subscribe")
+                    {
+                        if (uri.Length > _limits.MaxSubscriptionUriLength)
+                            throw new JsonRpcException(JsonRpcErrorCode.InvalidParams, $"uri longer than {_limits.MaxSubscriptionUriLength} characters");
+                        if (!session.Subscriptions.ContainsKey(uri) && session.Subscriptions.Count >= _limits.MaxSubscriptionsPerSession)
+                            throw new JsonRpcException(JsonRpcErrorCode.InvalidParams, $"at most {_limits.MaxSubscriptionsPerSession} subscriptions per session");
+                        session.Subscriptions[uri] = 0;
+                    }
                     else session.Subscriptions.TryRemove(uri, out _);
                     return (JsonRpcWriter.Result(m.Id, static w => { w.WriteStartObject(); w.WriteEndObject(); }), null);
                 case "prompts/list":

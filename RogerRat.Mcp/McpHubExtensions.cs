@@ -18,6 +18,9 @@ public sealed class McpHubOptions
 
     /// <summary>Origins allowed besides the hub's own and loopback ones (<c>--allow-origin</c>).</summary>
     public List<string> AllowedOrigins { get; } = [];
+
+    /// <summary>Batch and subscription limits of the MCP endpoints.</summary>
+    public McpEndpointLimits Limits { get; } = new();
 }
 
 /// <summary>Mounts <c>/mcp</c> (unified) and <c>/mcp/&lt;channel_id&gt;</c> (legacy) on a <see cref="HubServer"/>.</summary>
@@ -25,11 +28,20 @@ public static class McpHubExtensions
 {
     public static HubServer AddMcp(this HubServer server, McpHubOptions? options = null)
     {
+        // A session ended with DELETE takes its callsign with it, as the leave tool would (the session id is the
+        // channel session id): the roster is right at once and a listen parked on it answers now.
+        void LeaveJoinedChannel(McpSession session)
+        {
+            var channelId = session.Endpoint.Length > 0 ? session.Endpoint : session.BoundChannel;
+            if (channelId is not null && server.Hub.TryGetChannel(channelId, out var channel)) channel.Leave(session.Id);
+        }
+
         options ??= new McpHubOptions();
         var api = server.Api;
         var sessions = new McpSessionStore(server.Hub.Time, options.MaxSessions, options.SessionIdleLifetime);
         var logger = server.Options.LoggerFactory.CreateLogger("RogerRat.Mcp");
-        var endpoint = new McpEndpoint(sessions, logger, c => api.ClientAddress(c.Request.RemoteEndPoint?.Address, c.Request.Header("X-Forwarded-For")));
+        var endpoint = new McpEndpoint(sessions, logger, c => api.ClientAddress(c.Request.RemoteEndPoint?.Address, c.Request.Header("X-Forwarded-For")),
+            options.Limits, LeaveJoinedChannel);
         var tools = new HubTools(api);
         var unified = new Dictionary<HubMode, McpServerDefinition>();
         foreach (var mode in Enum.GetValues<HubMode>())

@@ -57,7 +57,7 @@ public sealed partial class RestApi
     private static double ParseTimeout(string? raw, double fallback, double max)
     {
         if (string.IsNullOrEmpty(raw)) return fallback;
-        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+        if (!TryParseFiniteNumber(raw, out var v))
         {
             throw new HubException(s_timeoutNotNumeric);
         }
@@ -68,7 +68,7 @@ public sealed partial class RestApi
     {
         if (raw is null) return null;
         if (raw.Length == 0) return 0;
-        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+        if (!TryParseFiniteNumber(raw, out var v))
         {
             throw new HubException(HubErrors.SinceNotNumeric);
         }

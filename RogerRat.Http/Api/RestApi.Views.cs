@@ -76,7 +76,7 @@ public sealed partial class RestApi
         var n = _options.HistoryDefault;
         if (r.Query("n") is { Length: > 0 } raw)
         {
-            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v)) throw new HubException(s_nNotNumeric);
+            if (!TryParseFiniteNumber(raw, out var v)) throw new HubException(s_nNotNumeric);
             n = (int)Math.Clamp(Math.Floor(v), 1, int.MaxValue);
         }
         var history = channel.History(n);

@@ -129,6 +129,11 @@ public sealed partial class RestApi
 
     private static ValueTask<ApiResponse> Sync(ApiResponse response) => new(response);
 
+    // double.TryParse takes trailing NULs ("1%00") for white space; a query value with one is no number.
+    private static bool TryParseFiniteNumber(string raw, out double value) =>
+        double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value)
+        && double.IsFinite(value) && !raw.Contains('\0', StringComparison.Ordinal);
+
     // OPTIONS on a known path answers 204 with its Allow; any other wrong method is 405 with the same Allow (less
     // OPTIONS). GET routes serve HEAD too, unless a GET has effects (listen, wait).
     private static ApiResponse MethodNotAllowed(IApiRequest r, string allow, bool headServed = true)

@@ -188,6 +188,9 @@ internal sealed class HubTools(RestApi api)
     {
         var max = wait ? api.Options.WaitMaxSeconds : api.Options.ListenMaxSeconds;
         var seconds = Math.Clamp(Math.Floor(c.Number("timeout_seconds") ?? (wait ? api.Options.WaitDefaultSeconds : api.Options.ListenDefaultSeconds)), 1, max);
+        // As on REST: a since that is present but no number is an error, not a listen from the cursor.
+        if (c.Get("since").ValueKind is not (System.Text.Json.JsonValueKind.Undefined or System.Text.Json.JsonValueKind.Null) && c.Number("since") is null)
+            throw new HubException(HubErrors.SinceNotNumeric);
         long? since = c.Number("since") is { } s ? (long)Math.Max(0, Math.Floor(s)) : null;
         var listening = channel.ListenAsync(c.Session.Id, TimeSpan.FromSeconds(seconds), since, c.Aborted).AsTask();
         await McpEndpoint.KeepReportingAsync(c, listening).ConfigureAwait(false);

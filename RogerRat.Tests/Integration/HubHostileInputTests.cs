@@ -94,6 +94,21 @@ public class HubHostileInputTests
         Assert.Equal("still here", json.GetProperty("messages")[0].GetProperty("text").GetString());
     }
 
+    [Theory]
+    [InlineData("listen?timeout=1%00")]
+    [InlineData("listen?since=3%00")]
+    [InlineData("wait?timeout=%001")]
+    public async Task A_number_with_a_nul_in_the_query_is_no_number(string query)
+    {
+        await using var hub = await LiveHub.StartAsync();
+        var (id, token) = await hub.CreateChannel();
+        var b = await hub.Join(id, token, "bravo");
+        var r = await Exchange(hub, "GET", $"/api/channels/{id}/{query}", [], $"Authorization: Bearer {token}", $"X-Session-Id: {b}");
+        Assert.Equal(400, RawHttp.Status(r));
+        var history = await Exchange(hub, "GET", $"/api/channels/{id}/history?n=5%00", [], $"Authorization: Bearer {token}");
+        Assert.Equal(400, RawHttp.Status(history));
+    }
+
     [Fact]
     public async Task A_405_on_a_get_route_allows_head_too()
     {

@@ -9,12 +9,12 @@ namespace RogerRat.Tests.Mcp;
 /// <summary>Streamable HTTP and JSON-RPC behaviour of /mcp at the wire level.</summary>
 public class McpProtocolTests
 {
-    private sealed record Reply(HttpStatusCode Status, string Body, HttpResponseMessage Raw)
+    internal sealed record Reply(HttpStatusCode Status, string Body, HttpResponseMessage Raw)
     {
         public JsonElement Json => JsonDocument.Parse(Body).RootElement;
     }
 
-    private static async Task<Reply> Post(LiveHub hub, string json, string? session = null, string path = "/mcp",
+    internal static async Task<Reply> Post(LiveHub hub, string json, string? session = null, string path = "/mcp",
         string accept = "application/json, text/event-stream", Dictionary<string, string>? headers = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
@@ -25,7 +25,7 @@ public class McpProtocolTests
         return new Reply(response.StatusCode, await response.Content.ReadAsStringAsync(), response);
     }
 
-    private static async Task<string> Initialize(LiveHub hub, string version = "2025-11-25", string path = "/mcp", Dictionary<string, string>? headers = null)
+    internal static async Task<string> Initialize(LiveHub hub, string version = "2025-11-25", string path = "/mcp", Dictionary<string, string>? headers = null)
     {
         var r = await Post(hub, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"" + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"0\"}}}", path: path, headers: headers);
         Assert.Equal(HttpStatusCode.OK, r.Status);
