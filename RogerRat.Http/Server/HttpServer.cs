@@ -134,7 +134,15 @@ public sealed class HttpServer : IAsyncDisposable
         _draining.Cancel();
         _listener?.Dispose();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
-        answerParked?.Invoke();
+        try
+        {
+            answerParked?.Invoke();
+        }
+        catch (Exception e)
+        {
+            // The stop goes on: handlers are cancelled and connections drained whatever the application's hook did.
+            _logger.LogError(e, "answering parked requests at shutdown failed");
+        }
         _stopping.Cancel();
         var pending = _connections.Keys.ToArray();
         var all = Task.WhenAll(pending);
