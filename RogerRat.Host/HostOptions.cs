@@ -27,7 +27,9 @@ internal sealed class HostOptions
           --host <addr>          address to bind (default 127.0.0.1)              ROGERRAT_HOST
           --token <secret>       hub token; required to bind a non-loopback host  ROGERRAT_TOKEN
           --admin-token <s>      enables the admin API                            ROGERRAT_ADMIN_TOKEN
-          --data-dir <path>      where durable state goes (default ~/.rogerrat)   ROGERRAT_DATA_DIR
+          --data-dir <path>      reserved for durable state; this build keeps     ROGERRAT_DATA_DIR
+                                 everything in memory with or without it and
+                                 writes nothing to disk (a restart loses all)
           --origin <url>         public origin used in generated URLs             ROGERRAT_ORIGIN
           --trusted-proxy <ip>   believe X-Forwarded-For from this peer (repeat)  ROGERRAT_TRUSTED_PROXY (comma list)
           --allow-origin <url>   extra Origin allowed on /mcp (repeat)            ROGERRAT_ALLOW_ORIGIN (comma list)
