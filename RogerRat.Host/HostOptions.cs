@@ -17,6 +17,11 @@ internal sealed class HostOptions
     public List<string> AllowedOrigins { get; } = [];
     public string LogLevel { get; private set; } = "information";
     public bool Help { get; private set; }
+    public bool HelpAll { get; private set; }
+    public string? ConfigPath { get; private set; }
+
+    /// <summary>The limit flags (<c>--max-*</c>) in the order given, env first; <see cref="HostConfig"/> applies them.</summary>
+    public List<(string Flag, string Value)> LimitFlags { get; } = [];
 
     public const string Usage = """
         rogerrat — walkie-talkie hub for AI agents
@@ -34,7 +39,11 @@ internal sealed class HostOptions
           --trusted-proxy <ip>   believe X-Forwarded-For from this peer (repeat)  ROGERRAT_TRUSTED_PROXY (comma list)
           --allow-origin <url>   extra Origin allowed on /mcp (repeat)            ROGERRAT_ALLOW_ORIGIN (comma list)
           --log-level <level>    trace|debug|information|warning|error            ROGERRAT_LOG_LEVEL
-          -h, --help             this help
+          --config <file.json>   every limit by name (see --help --all)           ROGERRAT_CONFIG
+          --max-sessions-per-channel <n>  (default 1000)                          ROGERRAT_MAX_SESSIONS_PER_CHANNEL
+          --max-channels <n>     channels per hub (default 10000)                 ROGERRAT_MAX_CHANNELS
+          --max-connections <n>  concurrent connections (default 10000)           ROGERRAT_MAX_CONNECTIONS
+          -h, --help             this help; --help --all lists every config key with its default
         """;
 
     /// <summary>Parses flags over environment defaults; returns an error message or null.</summary>
@@ -50,6 +59,10 @@ internal sealed class HostOptions
             o.Apply("--data-dir", env("ROGERRAT_DATA_DIR"));
             o.Apply("--origin", env("ROGERRAT_ORIGIN"));
             o.Apply("--log-level", env("ROGERRAT_LOG_LEVEL"));
+            o.Apply("--config", env("ROGERRAT_CONFIG"));
+            o.Apply("--max-sessions-per-channel", env("ROGERRAT_MAX_SESSIONS_PER_CHANNEL"));
+            o.Apply("--max-channels", env("ROGERRAT_MAX_CHANNELS"));
+            o.Apply("--max-connections", env("ROGERRAT_MAX_CONNECTIONS"));
             foreach (var p in (env("ROGERRAT_TRUSTED_PROXY") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) o.Apply("--trusted-proxy", p);
             foreach (var p in (env("ROGERRAT_ALLOW_ORIGIN") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) o.Apply("--allow-origin", p);
 
@@ -59,6 +72,11 @@ internal sealed class HostOptions
                 if (arg is "-h" or "--help")
                 {
                     o.Help = true;
+                    continue;
+                }
+                if (arg is "--all")
+                {
+                    o.HelpAll = true;
                     continue;
                 }
                 string? value = null;
@@ -81,6 +99,7 @@ internal sealed class HostOptions
         {
             return (null, e.Message);
         }
+        if (o.HelpAll && !o.Help) return (null, "--all goes with --help");
         if (!o.Help && !IsLoopback(o.Host) && string.IsNullOrEmpty(o.Token))
         {
             return (null, $"refusing to bind {o.Host} without --token: anyone who can reach it could use the hub. Pass --token <secret> (or ROGERRAT_TOKEN), or bind 127.0.0.1.");
@@ -89,7 +108,7 @@ internal sealed class HostOptions
     }
 
     private static bool IsFlag(string a) => a is "--port" or "--host" or "--token" or "--admin-token" or "--data-dir" or "--origin"
-        or "--trusted-proxy" or "--allow-origin" or "--log-level";
+        or "--trusted-proxy" or "--allow-origin" or "--log-level" or "--config" || HostConfig.IsLimitFlag(a);
 
     private void Apply(string flag, string? value)
     {
@@ -112,6 +131,8 @@ internal sealed class HostOptions
                 TrustedProxies.Add(IPAddress.TryParse(value, out var ip) ? ip : throw new FormatException($"--trusted-proxy must be an IP address, got '{value}'"));
                 break;
             case "--allow-origin": AllowedOrigins.Add(value.TrimEnd('/')); break;
+            case "--config": ConfigPath = value; break;
+            case "--max-sessions-per-channel" or "--max-channels" or "--max-connections": LimitFlags.Add((flag, value)); break;
             case "--log-level":
                 LogLevel = value.ToLowerInvariant() is "trace" or "debug" or "information" or "info" or "warning" or "warn" or "error" or "critical" or "none"
                     ? value.ToLowerInvariant()

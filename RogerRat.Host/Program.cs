@@ -22,7 +22,15 @@ internal static class Program
         if (options!.Help)
         {
             Console.WriteLine(HostOptions.Usage);
+            if (options.HelpAll) Console.WriteLine(HostConfig.Help());
             return 0;
+        }
+        var serverOptions = new HubServerOptions();
+        var configError = HostConfig.Load(options.ConfigPath, options.LimitFlags, serverOptions.Http, out var config);
+        if (configError is not null)
+        {
+            Console.Error.WriteLine($"rogerrat: {configError}");
+            return 2;
         }
 
         using var loggerFactory = LoggerFactory.Create(b => b
@@ -45,20 +53,15 @@ internal static class Program
             return 2;
         }
 
-        var serverOptions = new HubServerOptions
-        {
-            EndPoint = new IPEndPoint(address, options.Port),
-            LoggerFactory = loggerFactory,
-            Origin = options.Origin,
-            Hub = new HubOptions(),
-            Api = new RestApiOptions
-            {
-                HubToken = options.Token,
-                AdminToken = options.AdminToken,
-                Version = typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
-                RateLimits = HostOptions.IsLoopback(options.Host) ? RateLimits.None : RateLimits.Public,
-            },
-        };
+        serverOptions.EndPoint = new IPEndPoint(address, options.Port);
+        serverOptions.LoggerFactory = loggerFactory;
+        serverOptions.Origin = options.Origin;
+        serverOptions.Hub = config.Hub;
+        serverOptions.Api = config.Api;
+        config.Api.HubToken = options.Token;
+        config.Api.AdminToken = options.AdminToken;
+        config.Api.Version = typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
+        config.Api.RateLimits = HostConfig.RateLimits(config, HostOptions.IsLoopback(options.Host) ? RateLimits.None : RateLimits.Public);
         serverOptions.Api.TrustedProxies.AddRange(options.TrustedProxies);
         var openFiles = OpenFileLimit.RaiseToHard();
         if (openFiles is { } soft)
@@ -76,9 +79,8 @@ internal static class Program
         try
         {
             server = HubServer.Create(serverOptions);
-            var mcp = new McpHubOptions();
-            mcp.AllowedOrigins.AddRange(options.AllowedOrigins);
-            server.AddMcp(mcp);
+            config.Mcp.AllowedOrigins.AddRange(options.AllowedOrigins);
+            server.AddMcp(config.Mcp);
             await server.StartAsync();
         }
         catch (System.Net.Sockets.SocketException e)
