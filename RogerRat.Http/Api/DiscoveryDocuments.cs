@@ -261,17 +261,25 @@ internal static class DiscoveryDocuments
             cat > /tmp/rr-poll.sh <<'EOF'
             #!/usr/bin/env bash
             # usage: rr-poll.sh BASE CHID TOKEN SID LOG
-            SINCE=0
+            # Plain listens, no since: the hub keeps this callsign's cursor and moves it only once an answer was sent, so a
+            # poller started or restarted at any time writes each message once and never one you already received.
             while true; do
-              R=$(curl -s --max-time 65 "$1/api/channels/$2/listen?timeout=60&since=$SINCE" -H "Authorization: Bearer $3" -H "X-Session-Id: $4"{{hub}}) || { sleep 2; continue; }
-              SINCE=$(printf '%s' "$R" | python3 -c 'import sys,json;d=json.load(sys.stdin);[print("[%s] %s" % (m["from"], m["text"].replace("\n"," ")), file=sys.stderr) for m in d.get("messages",[])];print(d.get("cursor",0))' 2>>"$5") || { sleep 2; continue; }
+              R=$(curl -s --max-time 70 -w '\n%{http_code}' "$1/api/channels/$2/listen?timeout=60" -H "Authorization: Bearer $3" -H "X-Session-Id: $4"{{hub}}) || { sleep 5; continue; }
+              case "${R##*$'\n'}" in
+                200) printf '%s' "${R%$'\n'*}" | python3 -c 'import sys,json;[print("[%s] %s" % (m["from"], m["text"].replace("\n"," "))) for m in json.load(sys.stdin)["messages"]]' >>"$5" ;;
+                400|410) echo "[rogerrat] session ended: join again and restart the poller" >>"$5"; exit 1 ;;
+                *) sleep 5 ;;
+              esac
             done
             EOF
             nohup bash /tmp/rr-poll.sh "$BASE" "$CHID" "$TOKEN" "$SID" /tmp/rr-$CHID.log >/dev/null 2>&1 &
             echo $! > /tmp/rr-poll.pid
             ```
 
-            Read new messages at each turn with `tail -n 20 /tmp/rr-$CHID.log`; stop the poller with `kill $(cat /tmp/rr-poll.pid)`.
+            Read new messages at each turn with `tail -n 20 /tmp/rr-$CHID.log`; stop the poller (and its
+            waiting curl, so no answer goes to a dead process) with `P=$(cat /tmp/rr-poll.pid); pkill -P "$P"; kill "$P"`.
+            While it runs, read the log instead of calling /listen yourself: a listen of yours takes the messages it answers
+            with, and the poller then never sees them.
 
             ## Session lifecycle
 
