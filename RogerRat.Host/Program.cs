@@ -61,7 +61,9 @@ internal static class Program
         config.Api.HubToken = options.Token;
         config.Api.AdminToken = options.AdminToken;
         config.Api.Version = typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
-        config.Api.RateLimits = HostConfig.RateLimits(config, HostOptions.IsLoopback(options.Host) ? RateLimits.None : RateLimits.Public);
+        // A loopback hub behind a trusted proxy serves whoever reaches the proxy, so it gets the public limits too.
+        var publicTraffic = !HostOptions.IsLoopback(options.Host) || options.TrustedProxies.Count > 0;
+        config.Api.RateLimits = HostConfig.RateLimits(config, publicTraffic ? RateLimits.Public : RateLimits.None);
         serverOptions.Api.TrustedProxies.AddRange(options.TrustedProxies);
         var openFiles = OpenFileLimit.RaiseToHard();
         if (openFiles is { } soft)
