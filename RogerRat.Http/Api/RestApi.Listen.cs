@@ -5,7 +5,7 @@ namespace RogerRat.Http.Api;
 
 public sealed partial class RestApi
 {
-    private static readonly HubError s_timeoutNotNumeric = new(400, HubErrors.Invalid, "timeout must be a number of seconds");
+    private static readonly HubError s_timeoutNotNumeric = new(HubErrorReason.Invalid, "timeout must be a number of seconds");
 
     // GET /api/channels/:id/listen and /wait (reference §2.10–2.11, PROTOCOL §1): the delivery is committed only when
     // the transport reports the response written; a client gone while parked consumes nothing.

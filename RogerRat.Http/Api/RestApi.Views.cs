@@ -5,9 +5,9 @@ namespace RogerRat.Http.Api;
 
 public sealed partial class RestApi
 {
-    private static readonly HubError s_nNotNumeric = new(400, HubErrors.Invalid, "n must be a number");
-    private static readonly HubError s_noTranscript = new(404, HubErrors.NotFound, "this channel has no transcript (retention=none)");
-    private static readonly HubError s_transcriptNotKept = new(404, HubErrors.NotFound,
+    private static readonly HubError s_nNotNumeric = new(HubErrorReason.Invalid, "n must be a number");
+    private static readonly HubError s_noTranscript = new(HubErrorReason.NotFound, "this channel has no transcript (retention=none)");
+    private static readonly HubError s_transcriptNotKept = new(HubErrorReason.NotFound,
         "transcripts are not kept by this hub yet (retention is stored but not recorded)");
 
     // GET /api/channels/:id/stats (reference §2.13).

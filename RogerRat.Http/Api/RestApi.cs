@@ -26,8 +26,8 @@ public sealed partial class RestApi
             "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
     ];
 
-    private static readonly HubError s_notFound = new(404, HubErrors.NotFound, "not found");
-    private static readonly HubError s_hubTokenRequired = new(401, HubErrors.Unauthorized,
+    private static readonly HubError s_notFound = new(HubErrorReason.NotFound, "not found");
+    private static readonly HubError s_hubTokenRequired = new(HubErrorReason.Unauthorized,
         "this hub requires its access token: send it as X-RogerRat-Token (or as the bearer on routes without a channel token)");
 
     private readonly Hub _hub;
@@ -68,18 +68,18 @@ public sealed partial class RestApi
         }
         catch (OperationCanceledException) when (request.Aborted.IsCancellationRequested)
         {
-            response = ErrorResponse(new HubError(503, "unavailable", "request cancelled"));
+            response = ErrorResponse(new HubError(HubErrorReason.Unavailable, "request cancelled"));
         }
         catch (Exception e)
         {
             _logger.LogError(e, "unhandled error on {Method} {Path}", request.Method, request.Path);
-            response = ErrorResponse(new HubError(500, "internal", "internal"));
+            response = new ApiResponse(500, ApiResponse.Json, WireJson.Error("internal", "internal"));
         }
         response.Headers.AddRange(s_securityHeaders);
         return response;
     }
 
-    internal static ApiResponse ErrorResponse(HubError error) => new(error.Status, ApiResponse.Json, WireJson.Error(error));
+    internal static ApiResponse ErrorResponse(HubError error) => new(RestErrors.Status(error.Reason), ApiResponse.Json, WireJson.Error(error));
 
     private ValueTask<ApiResponse> DispatchAsync(IApiRequest r)
     {
@@ -141,7 +141,7 @@ public sealed partial class RestApi
         if (allow == "GET" && headServed) allow = "GET, HEAD";
         if (r.Method == "OPTIONS") return OptionsAnswer($"{allow}, OPTIONS");
         var use = allow == "GET, HEAD" ? "GET" : allow;
-        return ErrorResponse(new HubError(405, "method_not_allowed", $"method not allowed; use {use}")).WithHeader("Allow", allow);
+        return new ApiResponse(405, ApiResponse.Json, WireJson.Error($"method not allowed; use {use}", "method_not_allowed")).WithHeader("Allow", allow);
     }
 
     private static ApiResponse OptionsAnswer(string allow) => new ApiResponse(204, ApiResponse.Text, []).WithHeader("Allow", allow);

@@ -90,8 +90,17 @@ public static class WireJson
     {
         w.WriteStartObject();
         w.WriteString("error"u8, e.Message);
-        if (e.Code is not null) w.WriteString("code"u8, e.Code);
+        w.WriteString("code"u8, e.Code);
         if (e.Hint is not null) w.WriteString("hint"u8, e.Hint);
+        w.WriteEndObject();
+    });
+
+    /// <summary><c>{"error", "code"}</c> for the transport's own refusals (405, 500), which are no hub error.</summary>
+    public static byte[] Error(string message, string code) => Write((message, code), static (w, e) =>
+    {
+        w.WriteStartObject();
+        w.WriteString("error"u8, e.message);
+        w.WriteString("code"u8, e.code);
         w.WriteEndObject();
     });
 }

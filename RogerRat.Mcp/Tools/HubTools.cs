@@ -73,7 +73,7 @@ internal sealed class HubTools(RestApi api)
     };
 
     private Channel Bound(McpCallContext c) =>
-        c.Session.BoundChannel is { } id && Hub.TryGetChannel(id, out var ch) ? ch : throw new HubException(new HubError(400, HubErrors.NotJoined, NotBound));
+        c.Session.BoundChannel is { } id && Hub.TryGetChannel(id, out var ch) ? ch : throw new HubException(new HubError(HubErrorReason.NotJoined, NotBound));
 
     private ValueTask<McpToolResult> CreateChannel(McpCallContext c, HubMode mode)
     {

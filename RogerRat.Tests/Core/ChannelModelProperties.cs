@@ -295,8 +295,8 @@ internal sealed class ChannelModelRunner
 
     private void CheckError((int, string)? expected, HubError? actual, string what)
     {
-        if (actual?.Status == 410) Stats.Expired++;
-        var actualPair = actual is null ? ((int, string)?)null : (actual.Status, actual.Code ?? "");
+        if (actual?.Reason == HubErrorReason.SessionExpired) Stats.Expired++;
+        var actualPair = actual is null ? ((int, string)?)null : (RogerRat.Http.Api.RestErrors.Status(actual.Reason), actual.Code);
         Check(expected == actualPair, $"{what}: expected error {expected?.ToString() ?? "none"}, got {actualPair?.ToString() ?? "none"} {actual?.Message}");
     }
 

@@ -48,7 +48,7 @@ internal static class Kit
 
     public static void AssertError(HubError actual, int status, string? code, string message)
     {
-        Assert.Equal(status, actual.Status);
+        Assert.Equal(status, RogerRat.Http.Api.RestErrors.Status(actual.Reason));
         Assert.Equal(code, actual.Code);
         Assert.Equal(message, actual.Message);
     }

@@ -71,7 +71,7 @@ public class JoinTests
         Assert.Equal(s, ch.JoinAs("alpha").SessionId);
         t.Advance(TimeSpan.FromSeconds(50)); // GC at 120 s: alpha idle 50 s, bravo idle 120 s
         ch.Keepalive(s);
-        Assert.Equal(410, Kit.Fails(() => ch.Keepalive(control)).Status);
+        Assert.Equal(HubErrorReason.SessionExpired, Kit.Fails(() => ch.Keepalive(control)).Reason);
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public class JoinTests
         const string sid = "my-session-01";
         ch.JoinAs("alpha", sid);
         Assert.True(ch.Leave(sid));
-        Assert.Equal(410, Kit.Fails(() => ch.Keepalive(sid)).Status);
+        Assert.Equal(HubErrorReason.SessionExpired, Kit.Fails(() => ch.Keepalive(sid)).Reason);
 
         var back = ch.JoinAs("alpha", sid);
         Assert.Equal(sid, back.SessionId);
@@ -193,7 +193,7 @@ public class JoinTests
         ch.Leave(first);
         var second = ch.JoinAs("alpha").SessionId;
         Assert.NotEqual(first, second);
-        Assert.Equal(410, Kit.Fails(() => ch.Keepalive(first)).Status);
+        Assert.Equal(HubErrorReason.SessionExpired, Kit.Fails(() => ch.Keepalive(first)).Reason);
     }
 
     [Fact]

@@ -476,7 +476,7 @@ public class SendValidationTests
         var (t, ch, a, _) = Setup();
         using var _t = t;
         var e = Kit.Fails(() => SendWith(ch, a, attachments: [Png(new string('A', 524_292))]));
-        Assert.Equal(413, e.Status);
+        Assert.Equal(HubErrorReason.TooLarge, e.Reason);
         Assert.Equal("invalid", e.Code);
     }
 
