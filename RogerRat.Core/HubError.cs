@@ -36,6 +36,9 @@ public sealed record HubError(HubErrorReason Reason, string Message, string? Hin
 {
     /// <summary>The wire <c>code</c> of <see cref="Reason"/>.</summary>
     public string Code => HubErrors.CodeOf(Reason);
+
+    /// <summary>The limiter's answer, on <see cref="HubErrorReason.RateLimited"/>: when to retry, what to tell the client.</summary>
+    public Service.RateLimitDecision? Rate { get; init; }
 }
 
 /// <summary>The engine's only exception: a caller-visible failure carrying its catalogue entry.</summary>

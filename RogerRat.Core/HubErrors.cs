@@ -55,7 +55,15 @@ public static class HubErrors
 
     public static readonly HubError TooManyChannels = new(HubErrorReason.CapacityExceeded, "this hub holds the most channels it may; try again later");
 
-    // Channel lookup and bearer.
+    // Channel lookup, bearer, the hub token and the MCP session's binding.
+    public static readonly HubError HubTokenRequired = new(HubErrorReason.Unauthorized,
+        "this hub requires its access token: send it as X-RogerRat-Token (or as the bearer on routes without a channel token)");
+    public static readonly HubError ChannelIdRequired = new(HubErrorReason.Invalid, "join requires channel_id");
+    public static readonly HubError TokenRequired = new(HubErrorReason.Unauthorized, "join requires token (or use a public band like 'general')");
+    public static readonly HubError NotBound = new(HubErrorReason.NotJoined, "not joined to a channel; call 'join' with channel_id, token, callsign first");
+    public static readonly HubError NoTranscript = new(HubErrorReason.NotFound, "this channel has no transcript (retention=none)");
+    public static readonly HubError TranscriptNotKept = new(HubErrorReason.NotFound,
+        "transcripts are not kept by this hub yet (retention is stored but not recorded)");
     public static readonly HubError ChannelNotFound = new(HubErrorReason.NotFound, "channel not found");
     public static readonly HubError InvalidBearer = new(HubErrorReason.Unauthorized, "invalid bearer token");
 
@@ -87,8 +95,16 @@ public static class HubErrors
         "session expired; call /join with the same callsign+token to refresh (session_id is reusable)",
         "Re-POST /join with the same callsign: the same callsign returns the same session_id.");
 
-    // Listen.
+    // Listen, wait, history: query values (REST) and tool arguments (MCP) alike.
     public static readonly HubError SinceNotNumeric = new(HubErrorReason.Invalid, "since must be a numeric message id");
+    public static readonly HubError SinceOutOfRange = new(HubErrorReason.Invalid, $"since must be a message id from 0 to {long.MaxValue}");
+    public static readonly HubError TimeoutNotNumeric = new(HubErrorReason.Invalid, "timeout must be a number of seconds");
+    public static readonly HubError HistoryCountNotNumeric = new(HubErrorReason.Invalid, "n must be a number");
+
+    // Request bodies and tool arguments: refused once, before any field is read.
+    public static HubError InvalidJsonBody(string detail) => new(HubErrorReason.InvalidJson, $"request body is not valid JSON: {detail}");
+    public static readonly HubError BodyNotObject = new(HubErrorReason.InvalidBody, "request body must be a JSON object");
+    public static HubError FieldNotString(string field) => new(HubErrorReason.Invalid, $"{field} must be a string");
 
     // Send.
     public static readonly HubError InvalidPriority = new(HubErrorReason.Invalid, "invalid priority; must be one of min|low|default|high|urgent");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using RogerRat.Core;
+using RogerRat.Core.Service;
 using RogerRat.Http.Api;
 using RogerRat.Http.Server;
 using RogerRat.Mcp;
@@ -15,7 +16,7 @@ internal sealed class ConfigTargets(HttpServerOptions http)
 
     /// <summary>The server's own options object (HubServerOptions.Http has no setter), written in place.</summary>
     public HttpServerOptions Http { get; } = http;
-    public RestApiOptions Api { get; } = new();
+    public HubServiceOptions Api { get; } = new();
     public McpHubOptions Mcp { get; } = new();
 
     /// <summary>Rate limits set by the config; null members keep the preset the host picks (none on loopback).</summary>
@@ -101,15 +102,16 @@ internal static class HostConfig
         T("Http", nameof(HttpServerLimits.ShutdownDrainTimeout), t => t.Http.Limits.ShutdownDrainTimeout, (t, v) => t.Http.Limits.ShutdownDrainTimeout = v),
         I("Http", nameof(HttpServerOptions.Backlog), t => t.Http.Backlog, (t, v) => t.Http.Backlog = v > 0 ? v : throw new ArgumentOutOfRangeException(nameof(HttpServerOptions.Backlog), v, "must be positive")),
 
-        D("Api", nameof(RestApiOptions.ListenDefaultSeconds), t => t.Api.ListenDefaultSeconds, (t, v) => t.Api.ListenDefaultSeconds = Seconds(v)),
-        D("Api", nameof(RestApiOptions.ListenMaxSeconds), t => t.Api.ListenMaxSeconds, (t, v) => t.Api.ListenMaxSeconds = Seconds(v)),
-        D("Api", nameof(RestApiOptions.WaitDefaultSeconds), t => t.Api.WaitDefaultSeconds, (t, v) => t.Api.WaitDefaultSeconds = Seconds(v)),
-        D("Api", nameof(RestApiOptions.WaitMaxSeconds), t => t.Api.WaitMaxSeconds, (t, v) => t.Api.WaitMaxSeconds = Seconds(v)),
-        I("Api", nameof(RestApiOptions.HistoryDefault), t => t.Api.HistoryDefault, (t, v) => t.Api.HistoryDefault = v >= 1 ? v : throw new ArgumentOutOfRangeException(nameof(RestApiOptions.HistoryDefault), v, "must be 1 or more")),
-        Rate(0, nameof(Http.Api.RateLimits.SendsPerMinute)),
-        Rate(1, nameof(Http.Api.RateLimits.BandSendsPerMinute)),
-        Rate(2, nameof(Http.Api.RateLimits.CreatesPerMinute)),
-        Rate(3, nameof(Http.Api.RateLimits.JoinsPerMinute)),
+        D("Api", nameof(HubServiceOptions.ListenDefaultSeconds), t => t.Api.ListenDefaultSeconds, (t, v) => t.Api.ListenDefaultSeconds = Seconds(v)),
+        D("Api", nameof(HubServiceOptions.ListenMaxSeconds), t => t.Api.ListenMaxSeconds, (t, v) => t.Api.ListenMaxSeconds = Seconds(v)),
+        D("Api", nameof(HubServiceOptions.WaitDefaultSeconds), t => t.Api.WaitDefaultSeconds, (t, v) => t.Api.WaitDefaultSeconds = Seconds(v)),
+        D("Api", nameof(HubServiceOptions.WaitMaxSeconds), t => t.Api.WaitMaxSeconds, (t, v) => t.Api.WaitMaxSeconds = Seconds(v)),
+        I("Api", nameof(HubServiceOptions.HistoryDefault), t => t.Api.HistoryDefault, (t, v) => t.Api.HistoryDefault = v >= 1 ? v : throw new ArgumentOutOfRangeException(nameof(HubServiceOptions.HistoryDefault), v, "must be 1 or more")),
+        I("Api", nameof(HubServiceOptions.HistoryMax), t => t.Api.HistoryMax, (t, v) => t.Api.HistoryMax = v >= 1 ? v : throw new ArgumentOutOfRangeException(nameof(HubServiceOptions.HistoryMax), v, "must be 1 or more")),
+        Rate(0, nameof(Core.Service.RateLimits.SendsPerMinute)),
+        Rate(1, nameof(Core.Service.RateLimits.BandSendsPerMinute)),
+        Rate(2, nameof(Core.Service.RateLimits.CreatesPerMinute)),
+        Rate(3, nameof(Core.Service.RateLimits.JoinsPerMinute)),
 
         I("Mcp", nameof(McpHubOptions.MaxSessions), t => t.Mcp.MaxSessions, (t, v) => t.Mcp.MaxSessions = v > 0 ? v : throw new ArgumentOutOfRangeException(nameof(McpHubOptions.MaxSessions), v, "must be positive")),
         T("Mcp", nameof(McpHubOptions.SessionIdleLifetime), t => t.Mcp.SessionIdleLifetime, (t, v) => t.Mcp.SessionIdleLifetime = v > TimeSpan.Zero ? v : throw new ArgumentOutOfRangeException(nameof(McpHubOptions.SessionIdleLifetime), v, "must be positive")),
@@ -214,6 +216,7 @@ internal static class HostConfig
         if (t.Hub.MinClientSessionIdLength > t.Hub.MaxClientSessionIdLength) return "Hub.MinClientSessionIdLength must not exceed Hub.MaxClientSessionIdLength";
         if (t.Api.ListenDefaultSeconds > t.Api.ListenMaxSeconds) return "Api.ListenDefaultSeconds must not exceed Api.ListenMaxSeconds";
         if (t.Api.WaitDefaultSeconds > t.Api.WaitMaxSeconds) return "Api.WaitDefaultSeconds must not exceed Api.WaitMaxSeconds";
+        if (t.Api.HistoryDefault > t.Api.HistoryMax) return "Api.HistoryDefault must not exceed Api.HistoryMax";
         return null;
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using RogerRat.Core;
+using RogerRat.Core.Service;
 using RogerRat.Http.Api;
 using RogerRat.Mcp;
 
@@ -57,14 +58,13 @@ internal static class Program
         serverOptions.LoggerFactory = loggerFactory;
         serverOptions.Origin = options.Origin;
         serverOptions.Hub = config.Hub;
-        serverOptions.Api = config.Api;
+        serverOptions.Service = config.Api;
         config.Api.HubToken = options.Token;
-        config.Api.AdminToken = options.AdminToken;
         config.Api.Version = typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
         // A loopback hub behind a trusted proxy serves whoever reaches the proxy, so it gets the public limits too.
         var publicTraffic = !HostOptions.IsLoopback(options.Host) || options.TrustedProxies.Count > 0;
         config.Api.RateLimits = HostConfig.RateLimits(config, publicTraffic ? RateLimits.Public : RateLimits.None);
-        serverOptions.Api.TrustedProxies.AddRange(options.TrustedProxies);
+        serverOptions.TrustedProxies.AddRange(options.TrustedProxies);
         var openFiles = OpenFileLimit.RaiseToHard();
         if (openFiles is { } soft)
         {
@@ -123,7 +123,7 @@ internal static class Program
         var auth = options.Token is null ? "no hub token (loopback only)" : "hub token required (X-RogerRat-Token, or Bearer on /mcp)";
         Console.WriteLine($"""
 
-            RogerRat hub {server.Options.Api.Version}
+            RogerRat hub {server.Options.Service.Version}
               listening   http://{server.LocalEndPoint}
               origin      {origin}
               auth        {auth}

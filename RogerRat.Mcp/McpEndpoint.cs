@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using RogerRat.Http.Api;
+using RogerRat.Core.Service;
 using RogerRat.Http.Server;
 using RogerRat.Mcp.JsonRpc;
 
@@ -533,7 +533,7 @@ public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null
             session.PendingClientRequests[id] = pending;
             try
             {
-                await send(RogerRat.Http.Api.WireJson.Write((id, method, writeParams), static (w, s) =>
+                await send(RogerRat.Core.Service.WireJson.Write((id, method, writeParams), static (w, s) =>
                 {
                     w.WriteStartObject();
                     w.WriteString("jsonrpc"u8, "2.0");

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using RogerRat.Core;
+using RogerRat.Core.Service;
 using RogerRat.Http.Api;
 using RogerRat.Http.Server;
 using RogerRat.Mcp.Tools;
@@ -23,7 +24,7 @@ public sealed class McpHubOptions
     public McpEndpointLimits Limits { get; } = new();
 }
 
-/// <summary>Mounts <c>/mcp</c> (unified) and <c>/mcp/&lt;channel_id&gt;</c> (legacy) on a <see cref="HubServer"/>.</summary>
+/// <summary>Maps <c>/mcp</c> (unified) and <c>/mcp/&lt;channel_id&gt;</c> (legacy) on a <see cref="HubServer"/>'s router.</summary>
 public static class McpHubExtensions
 {
     public static HubServer AddMcp(this HubServer server, McpHubOptions? options = null)
@@ -37,12 +38,13 @@ public static class McpHubExtensions
         }
 
         options ??= new McpHubOptions();
-        var api = server.Api;
+        var service = server.Service;
+        var hubOptions = service.Options;
         var sessions = new McpSessionStore(server.Hub.Time, options.MaxSessions, options.SessionIdleLifetime);
         var logger = server.Options.LoggerFactory.CreateLogger("RogerRat.Mcp");
-        var endpoint = new McpEndpoint(sessions, logger, c => api.ClientAddress(c.Request.RemoteEndPoint?.Address, c.Request.Header("X-Forwarded-For")),
+        var endpoint = new McpEndpoint(sessions, logger, c => server.ClientAddress(c.Request),
             options.Limits, LeaveJoinedChannel);
-        var tools = new HubTools(api);
+        var tools = new HubTools(service);
         var unified = new Dictionary<HubMode, McpServerDefinition>();
         foreach (var mode in Enum.GetValues<HubMode>())
         {
@@ -50,7 +52,7 @@ public static class McpHubExtensions
             unified[mode] = new McpServerDefinition
             {
                 Name = "rogerrat",
-                Version = api.Options.Version,
+                Version = hubOptions.Version,
                 Instructions = _ => tools.UnifiedInstructions(),
                 Tools = _ => list,
             };
@@ -58,28 +60,30 @@ public static class McpHubExtensions
         var perChannel = new System.Collections.Concurrent.ConcurrentDictionary<string, McpServerDefinition>(StringComparer.Ordinal);
         var gc = server.Hub.Time.CreateTimer(static s => ((McpSessionStore)s!).Collect(), sessions, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
 
-        server.Mount("/mcp", async context =>
+        async ValueTask<bool> OriginRefused(HttpContext context)
         {
             GC.KeepAlive(gc);
-            if (!OriginAllowed(context.Request.Header("Origin"), api.Options.Origin, options.AllowedOrigins))
-            {
-                await Json(context, 403, """{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"origin not allowed"}}""").ConfigureAwait(false);
-                return;
-            }
-            var path = context.Request.Path;
-            if (path == "/mcp" || path == "/mcp/")
-            {
-                if (api.Options.HubToken is { } hubToken && !HasHubToken(context, hubToken))
-                {
-                    await Json(context, 401, """{"error":"this hub requires its token: Authorization: Bearer <hub token>","code":"unauthorized"}""").ConfigureAwait(false);
-                    return;
-                }
-                await endpoint.HandleAsync(context, unified[HubModes.FromHost(context.Request.Header("Host"))], "").ConfigureAwait(false);
-                return;
-            }
+            if (OriginAllowed(context.Request.Header("Origin"), hubOptions.Origin, options.AllowedOrigins)) return false;
+            await Json(context, 403, """{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"origin not allowed"}}""").ConfigureAwait(false);
+            return true;
+        }
 
-            var id = path["/mcp/".Length..].TrimEnd('/'); // the path is decoded once already
-            if (!server.Hub.TryGetChannel(id, out var channel))
+        async ValueTask Unified(HttpContext context, RouteValues _)
+        {
+            if (await OriginRefused(context).ConfigureAwait(false)) return;
+            if (hubOptions.HubToken is not null && !HasHubToken(context, service))
+            {
+                await Json(context, 401, """{"error":"this hub requires its token: Authorization: Bearer <hub token>","code":"unauthorized"}""").ConfigureAwait(false);
+                return;
+            }
+            await endpoint.HandleAsync(context, unified[Presets.Resolve(context.Request.Header("Host"))], "").ConfigureAwait(false);
+        }
+
+        async ValueTask PerChannel(HttpContext context, RouteValues values)
+        {
+            if (await OriginRefused(context).ConfigureAwait(false)) return;
+            var id = values["id"]!;
+            if (!service.Hub.TryGetChannel(id, out var channel))
             {
                 await Json(context, 404, """{"error":"channel not found","code":"not_found"}""").ConfigureAwait(false);
                 return;
@@ -89,11 +93,11 @@ public static class McpHubExtensions
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync(Encoding.UTF8.GetBytes(
                     $"This is a JSON-RPC (MCP Streamable HTTP) endpoint for channel {id}: POST to it from an MCP client, not a browser.\n"
-                    + $"Add it with: claude mcp add --transport http rogerrat {api.Options.Origin}/mcp/{id} --header \"Authorization: Bearer <token>\"\n"
-                    + $"Docs: {api.Options.Origin}/llms.txt\n")).ConfigureAwait(false);
+                    + $"Add it with: claude mcp add --transport http rogerrat {hubOptions.Origin}/mcp/{id} --header \"Authorization: Bearer <token>\"\n"
+                    + $"Docs: {hubOptions.Origin}/llms.txt\n")).ConfigureAwait(false);
                 return;
             }
-            if (!ChannelAuthorized(context, channel, api.Options.HubToken))
+            if (!ChannelAuthorized(context, channel, service))
             {
                 await Json(context, 401, """{"error":"invalid bearer token","code":"unauthorized"}""").ConfigureAwait(false);
                 return;
@@ -108,31 +112,29 @@ public static class McpHubExtensions
                     Instructions = _ => t.tools.ChannelInstructions(cid),
                     Tools = _ => list,
                 };
-            }, (tools, version: api.Options.Version));
+            }, (tools, version: hubOptions.Version));
             await endpoint.HandleAsync(context, definition, id).ConfigureAwait(false);
-        });
+        }
+
+        server.Router.Map(["POST", "DELETE"], "/mcp", Unified);
+        server.Router.Map(["GET", "POST", "DELETE"], "/mcp/{id}", PerChannel);
         return server;
     }
 
     // DNS-rebinding guard (MCP spec, PROTOCOL §2.6): a browser Origin must be ours, loopback, or allowed.
     private static bool OriginAllowed(string? origin, string own, IReadOnlyList<string> allowed) => McpOrigins.IsAllowed(origin, own, allowed);
 
-    private static bool HasHubToken(HttpContext c, string hubToken)
-    {
-        var auth = c.Request.Header("Authorization");
-        var bearer = auth is not null && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..].Trim() : null;
-        return Secrets.PlainMatches(hubToken, bearer) || Secrets.PlainMatches(hubToken, c.Request.Header("X-RogerRat-Token"));
-    }
+    private static bool HasHubToken(HttpContext c, HubService service) =>
+        service.AcceptsHubToken(HubService.Bearer(c.Request.Header("Authorization"))) || service.AcceptsHubToken(c.Request.Header("X-RogerRat-Token"));
 
     // The per-channel endpoint takes the channel token as its bearer (bands: anything). With a hub token, the hub token
     // also opens it (the original's --token mode) or must come beside the channel token in X-RogerRat-Token.
-    private static bool ChannelAuthorized(HttpContext c, Channel channel, string? hubToken)
+    private static bool ChannelAuthorized(HttpContext c, Channel channel, HubService service)
     {
-        var auth = c.Request.Header("Authorization");
-        var bearer = auth is not null && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..].Trim() : null;
-        if (hubToken is null) return RogerRat.Core.Hub.IsAuthorized(channel, bearer);
-        if (Secrets.PlainMatches(hubToken, bearer)) return true;
-        return Secrets.PlainMatches(hubToken, c.Request.Header("X-RogerRat-Token")) && RogerRat.Core.Hub.IsAuthorized(channel, bearer);
+        var bearer = HubService.Bearer(c.Request.Header("Authorization"));
+        if (service.Options.HubToken is null) return Hub.IsAuthorized(channel, bearer);
+        if (service.AcceptsHubToken(bearer)) return true;
+        return service.AcceptsHubToken(c.Request.Header("X-RogerRat-Token")) && Hub.IsAuthorized(channel, bearer);
     }
 
     private static async ValueTask Json(HttpContext c, int status, string body)

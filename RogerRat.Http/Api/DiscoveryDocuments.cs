@@ -1,5 +1,6 @@
 using System.Text;
 using RogerRat.Core;
+using RogerRat.Core.Service;
 
 namespace RogerRat.Http.Api;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RogerRat.Core;
+using RogerRat.Core.Service;
 using RogerRat.Http.Server;
 
 namespace RogerRat.Http.Api;
@@ -11,7 +12,10 @@ public sealed class HubServerOptions
 {
     public IPEndPoint EndPoint { get; set; } = new(IPAddress.Loopback, 7424);
     public HubOptions Hub { get; set; } = new();
-    public RestApiOptions Api { get; set; } = new();
+    /// <summary>The rules both faces share: origin, hub token, rate limits, listen and history limits.</summary>
+    public HubServiceOptions Service { get; set; } = new();
+    /// <summary>Peers whose <c>X-Forwarded-For</c> names the client (<c>--trusted-proxy</c>); no other peer is believed.</summary>
+    public List<IPAddress> TrustedProxies { get; } = [];
     public HttpServerOptions Http { get; } = new();
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
     /// <summary>Null: derive the origin from the bound address.</summary>
@@ -25,29 +29,39 @@ public sealed class HubServerOptions
 /// </summary>
 public sealed class HubServer : IAsyncDisposable
 {
-    private readonly List<(string Prefix, HttpHandler Handler)> _mounts = [];
     private readonly HttpServer _http;
-    private readonly ILogger _logger;
     private readonly ITimer _prune;
+    private readonly RestApi _rest;
 
     private HubServer(HubServerOptions options)
     {
         Options = options;
-        _logger = options.LoggerFactory.CreateLogger("RogerRat.Hub");
+        var logger = options.LoggerFactory.CreateLogger("RogerRat.Hub");
         Hub = new Hub(options.Hub, options.Time);
-        Api = new RestApi(Hub, options.Api, _logger);
+        Service = new HubService(Hub, options.Service, logger);
+        _rest = new RestApi(Service, options.TrustedProxies, logger);
+        _rest.Map(Router);
         options.Http.EndPoint = options.EndPoint;
         _http = new HttpServer(options.Http, HandleAsync, options.LoggerFactory.CreateLogger("RogerRat.Http"));
-        _prune = options.Time.CreateTimer(static s => ((RestApi)s!).Prune(), Api, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        _prune = options.Time.CreateTimer(static s => ((HubService)s!).Prune(), Service, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
     }
 
     public HubServerOptions Options { get; }
     public Hub Hub { get; }
-    public RestApi Api { get; }
-    public IPEndPoint LocalEndPoint => _http.LocalEndPoint;
-    public string Origin => Options.Api.Origin;
 
-    /// <summary>Creates the hub without starting it, so extensions (MCP) can mount their endpoints first.</summary>
+    /// <summary>The face-neutral service layer every face calls.</summary>
+    public HubService Service { get; }
+
+    /// <summary>Every route of the hub: REST, discovery and pages, and whatever extensions (MCP) map before start.</summary>
+    public HttpRouter Router { get; } = new();
+
+    public IPEndPoint LocalEndPoint => _http.LocalEndPoint;
+    public string Origin => Options.Service.Origin;
+
+    /// <summary>The client's address for rate limits: the socket peer, or the forwarded client behind a trusted proxy.</summary>
+    public string ClientAddress(HttpRequest request) => _rest.ClientAddress(request);
+
+    /// <summary>Creates the hub without starting it, so extensions (MCP) can map their endpoints first.</summary>
     public static HubServer Create(HubServerOptions options) => new(options);
 
     public static async Task<HubServer> StartAsync(HubServerOptions options)
@@ -57,50 +71,37 @@ public sealed class HubServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Routes every request whose path is <paramref name="prefix"/> or below it to <paramref name="handler"/>.</summary>
-    public void Mount(string prefix, HttpHandler handler) => _mounts.Add((prefix.TrimEnd('/'), handler));
-
     public async Task StartAsync()
     {
         await _http.StartAsync().ConfigureAwait(false);
-        if (Options.Origin is not null) Options.Api.Origin = Options.Origin.TrimEnd('/');
-        else if (Options.Api.Origin == new RestApiOptions().Origin)
+        if (Options.Origin is not null) Options.Service.Origin = Options.Origin.TrimEnd('/');
+        else if (Options.Service.Origin == new HubServiceOptions().Origin)
         {
             var ep = LocalEndPoint;
             var host = ep.Address.Equals(IPAddress.Any) || ep.Address.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
                 : ep.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ep.Address}]" : ep.Address.ToString();
-            Options.Api.Origin = $"http://{host}:{ep.Port}";
+            Options.Service.Origin = $"http://{host}:{ep.Port}";
         }
     }
+
+    /// <summary>The original's security headers, sent on every response (reference §2.0).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> SecurityHeaders => s_securityHeaders;
+
+    private static readonly KeyValuePair<string, string>[] s_securityHeaders =
+    [
+        new("X-Content-Type-Options", "nosniff"),
+        new("X-Frame-Options", "DENY"),
+        new("Referrer-Policy", "strict-origin-when-cross-origin"),
+        new("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
+        new("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        new("Content-Security-Policy",
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
+    ];
 
     private ValueTask HandleAsync(HttpContext context)
     {
-        var path = context.Request.Path;
-        foreach (var (prefix, handler) in _mounts)
-        {
-            if (path == prefix || (path.StartsWith(prefix, StringComparison.Ordinal) && path.Length > prefix.Length && path[prefix.Length] == '/'))
-            {
-                foreach (var (name, value) in RestApi.SecurityHeaders) context.Response.AddHeader(name, value);
-                return handler(context);
-            }
-        }
-        return ServeRestAsync(context);
-    }
-
-    private async ValueTask ServeRestAsync(HttpContext context)
-    {
-        var response = await Api.HandleAsync(new HttpApiRequest(context)).ConfigureAwait(false);
-        await WriteAsync(context, response).ConfigureAwait(false);
-    }
-
-    /// <summary>Writes an API response and tells it whether the bytes reached the socket (commit-on-write).</summary>
-    public static async ValueTask WriteAsync(HttpContext context, ApiResponse response)
-    {
-        context.Response.StatusCode = response.Status;
-        context.Response.ContentType = response.Status == 204 ? null : response.ContentType;
-        foreach (var (name, value) in response.Headers) context.Response.AddHeader(name, value);
-        var written = await context.Response.WriteAsync(response.Body).ConfigureAwait(false);
-        response.Written?.Invoke(written);
+        foreach (var (name, value) in s_securityHeaders) context.Response.AddHeader(name, value);
+        return Router.HandleAsync(context);
     }
 
     /// <summary>Stops accepting, answers parked listens, drains, and stops the engine's timers.</summary>
@@ -117,16 +118,5 @@ public sealed class HubServer : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _http.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private sealed class HttpApiRequest(HttpContext context) : IApiRequest
-    {
-        public string Method => context.Request.Method;
-        public string Path => context.Request.Path;
-        public string? Query(string name) => context.Request.Query(name);
-        public string? Header(string name) => context.Request.Header(name);
-        public ReadOnlyMemory<byte> Body => context.Request.Body;
-        public IPAddress? RemoteAddress => context.Request.RemoteEndPoint?.Address;
-        public CancellationToken Aborted => context.RequestAborted;
     }
 }

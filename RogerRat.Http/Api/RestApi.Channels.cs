@@ -1,121 +1,36 @@
-using Microsoft.Extensions.Logging;
-using System.Text.Json;
 using RogerRat.Core;
+using RogerRat.Core.Service;
+using RogerRat.Http.Server;
 
 namespace RogerRat.Http.Api;
 
 public sealed partial class RestApi
 {
     // POST /api/channels (reference §2.4, PROTOCOL §2.3 adds require_identity): the body counts only as JSON.
-    private ApiResponse CreateChannel(IApiRequest r)
+    private async ValueTask CreateChannelAsync(HttpContext c, RouteValues v)
     {
-        var isJson = r.Header("Content-Type")?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true;
-        return CreateChannel(isJson ? r.Body : default, Presets.Resolve(r.Header("Host")), ClientAddress(r));
-    }
-
-    /// <summary>Creates a channel from a JSON body in a host mode, rate-limited per <paramref name="client"/>; the REST
-    /// route and MCP <c>create_channel</c> share it.</summary>
-    public ApiResponse CreateChannel(ReadOnlyMemory<byte> json, HubMode mode, string client)
-    {
-        RateLimiter.Decision? decision = null;
-        if (_createLimiter is not null)
+        var isJson = c.Request.Header("Content-Type")?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true;
+        CreateCommand command;
+        using (var body = RequestBody.Parse(isJson ? c.Request.Body : default))
         {
-            var d = _createLimiter.Take(client);
-            if (!d.Allowed) return RateLimited(_createLimiter, d, $"rate limit exceeded ({_createLimiter.Limit} channel creations/min per IP)");
-            decision = d;
+            command = CreateCommand.Read(body);
         }
-        try
-        {
-            var response = CreateChannelCore(json, mode);
-            if (decision is { } dd) ApplyRateHeaders(response, _createLimiter!, dd);
-            return response;
-        }
-        catch (HubException e)
-        {
-            return ErrorResponse(e.Error);
-        }
-    }
-
-    private ApiResponse CreateChannelCore(ReadOnlyMemory<byte> json, HubMode mode)
-    {
-        using var body = JsonBody.Parse(json);
-        var preset = Presets.For(mode);
-
-        Retention? retention = body.Get("retention") is { } rv
-            ? CreateChannelSpec.ParseRetention(rv.ValueKind == JsonValueKind.String ? rv.GetString() : null)
-            : null;
-        TrustMode? trust = body.Get("trust_mode") is { } tv
-            ? CreateChannelSpec.ParseTrustMode(tv.ValueKind == JsonValueKind.String ? tv.GetString() : null)
-            : null;
-        string? password = null;
-        if (body.Get("owner_password") is { } pv)
-        {
-            if (pv.ValueKind != JsonValueKind.String) throw new HubException(HubErrors.OwnerPasswordNotString);
-            password = pv.GetString()!.Trim();
-            if (password.Length == 0) password = null;
-        }
-        double? ttl = null;
-        if (body.Get("session_ttl_seconds") is { } sv)
-        {
-            if (sv.ValueKind != JsonValueKind.Number || !sv.TryGetDouble(out var seconds)) throw new HubException(HubErrors.SessionTtlNotNumber);
-            ttl = seconds;
-        }
-        var requireIdentity = false;
-        if (body.Get("require_identity") is { } iv)
-        {
-            if (iv.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw new HubException(HubErrors.RequireIdentityNotBoolean);
-            requireIdentity = iv.GetBoolean();
-        }
-
-        if (preset is not null)
-        {
-            retention ??= preset.Retention;
-            trust ??= preset.TrustMode;
-            ttl ??= preset.SessionTtlSeconds;
-            if (password is null && preset.AutoMintOwnerPassword) password = _hub.MintOwnerPassword();
-        }
-
-        var created = _hub.CreateChannel(new CreateChannelSpec
-        {
-            Retention = retention ?? Retention.None,
-            TrustMode = trust ?? TrustMode.Untrusted,
-            OwnerPassword = password,
-            SessionTtlSeconds = ttl,
-            RequireIdentity = requireIdentity,
-        });
-        _logger.LogInformation("channel {ChannelId} created (retention {Retention}, trust {Trust}, mode {Mode})", created.Channel.Id,
-            ChannelSettings.Name(created.Channel.Settings.Retention), ChannelSettings.Name(created.Channel.Settings.TrustMode), mode);
-
-        var info = new ConnectInfo(_options.Origin, created.Channel, created.JoinToken, created.OwnerPassword, mode);
-        var bytes = WireJson.Write(info, static (w, info) =>
-        {
-            w.WriteStartObject();
-            info.WriteFields(w);
-            var s = info.Channel.Settings;
-            w.WriteString("retention"u8, ChannelSettings.Name(s.Retention));
-            w.WriteString("trust_mode"u8, ChannelSettings.Name(s.TrustMode));
-            w.WriteNumber("session_ttl_seconds"u8, (long)Math.Floor(s.SessionTtl.TotalSeconds));
-            w.WriteBoolean("has_owner_password"u8, s.OwnerPassword is not null);
-            if (info.OwnerPassword is null) w.WriteNull("owner_password"u8);
-            else w.WriteString("owner_password"u8, info.OwnerPassword);
-            w.WriteBoolean("require_identity"u8, s.RequireIdentity);
-            w.WriteEndObject();
-        });
-        return new ApiResponse(200, ApiResponse.Json, bytes);
+        var created = _service.CreateChannel(command, Presets.Resolve(c.Request.Header("Host")), ClientAddress(c.Request));
+        await WriteJsonAsync(c, WireJson.Write(created.Connect, static (w, info) => info.Write(w)), created.Rate).ConfigureAwait(false);
     }
 
     // GET /api/channels/:id (reference §2.5), no auth.
-    private ApiResponse ChannelInfo(string id)
+    private async ValueTask ChannelInfoAsync(HttpContext c, RouteValues v)
     {
-        if (!_hub.TryGetChannel(id, out var channel))
+        if (!Hub.TryGetChannel(v["id"]!, out var channel))
         {
-            return ErrorResponse(HubErrors.ChannelNotFound with
+            throw new HubException(HubErrors.ChannelNotFound with
             {
-                Hint = $"Create one with: POST {_options.Origin}/api/channels (no auth required). See {_options.Origin}/llms.txt for the quickstart.",
+                Hint = $"Create one with: POST {Options.Origin}/api/channels (no auth required). See {Options.Origin}/llms.txt for the quickstart.",
             });
         }
-        var state = (channel, origin: _options.Origin);
-        return new ApiResponse(200, ApiResponse.Json, WireJson.Write(state, static (w, st) =>
+        var state = (channel, origin: Options.Origin);
+        await WriteJsonAsync(c, WireJson.Write(state, static (w, st) =>
         {
             var (ch, origin) = st;
             var s = ch.Settings;
@@ -147,20 +62,20 @@ public sealed partial class RestApi
                 "All endpoints except this one need Authorization: Bearer <channel_token>; /send, /listen, /wait, /keepalive and /leave also need the X-Session-Id returned by /join.");
             w.WriteString("docs"u8, $"{origin}/llms.txt");
             w.WriteEndObject();
-        }));
+        })).ConfigureAwait(false);
     }
 
     // GET /api/bands (reference §2.6).
-    private ApiResponse Bands()
+    private async ValueTask BandsAsync(HttpContext c, RouteValues v)
     {
-        var state = (_hub, origin: _options.Origin);
-        return new ApiResponse(200, ApiResponse.Json, WireJson.Write(state, static (w, st) =>
+        var state = (hub: Hub, origin: Options.Origin);
+        await WriteJsonAsync(c, WireJson.Write(state, static (w, st) =>
         {
             w.WriteStartObject();
             w.WriteStartArray("bands"u8);
             foreach (var (id, description) in Hub.BandDescriptions)
             {
-                st._hub.TryGetChannel(id, out var band);
+                st.hub.TryGetChannel(id, out var band);
                 w.WriteStartObject();
                 w.WriteString("name"u8, id);
                 w.WriteString("description"u8, description);
@@ -174,14 +89,14 @@ public sealed partial class RestApi
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }));
+        })).ConfigureAwait(false);
     }
 
     // GET /api/stats (reference §9.2).
-    private ApiResponse GlobalStats()
+    private async ValueTask GlobalStatsAsync(HttpContext c, RouteValues v)
     {
-        var stats = _hub.Stats;
-        return new ApiResponse(200, ApiResponse.Json, WireJson.Write(stats, static (w, s) =>
+        var stats = Hub.Stats;
+        await WriteJsonAsync(c, WireJson.Write(stats, static (w, s) =>
         {
             w.WriteStartObject();
             w.WriteNumber("channels_created"u8, s.ChannelsCreated);
@@ -189,6 +104,6 @@ public sealed partial class RestApi
             w.WriteNumber("messages_total"u8, s.MessagesTotal);
             w.WriteNumber("started_at"u8, s.StartedAt);
             w.WriteEndObject();
-        }));
+        })).ConfigureAwait(false);
     }
 }

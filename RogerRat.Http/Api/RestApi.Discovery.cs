@@ -1,41 +1,57 @@
-using RogerRat.Core;
+using System.Text;
+using RogerRat.Core.Service;
+using RogerRat.Http.Server;
 
 namespace RogerRat.Http.Api;
 
 public sealed partial class RestApi
 {
-    // Discovery documents and small pages (reference §2.2–2.3, §8, §9.3).
-    private ApiResponse Discovery(IApiRequest r, bool get)
+    private const string Text = "text/plain; charset=UTF-8";
+    private const string Html = "text/html; charset=UTF-8";
+
+    // Discovery documents and small pages (reference §2.2–2.3, §8, §9.3): no credentials.
+    private void MapDiscovery(HttpRouter router)
     {
-        var path = r.Path;
-        if (path.StartsWith("/docs/", StringComparison.Ordinal) || path == "/docs")
+        router.Map("GET", "/", Route(LandingAsync, HubTokenGuard.None));
+        router.Map("GET", "/healthz", Page(_ => "ok"));
+        router.Map("GET", "/robots.txt", Page(_ => DiscoveryDocuments.Robots(Options.Origin)));
+        router.Map("GET", "/api/v1/info", Json(_ => DiscoveryDocuments.Info(Options.Origin, Options.Version)));
+        router.Map("GET", "/llms.txt", Page(c => DiscoveryDocuments.LlmsTxt(Options.Origin, Options.Version, Presets.Resolve(c.Request.Header("Host")),
+            Options.HubToken is not null)));
+        router.Map("GET", "/.well-known/mcp.json", Json(_ => DiscoveryDocuments.McpJson(Options.Origin, Options.Version)));
+        router.Map("GET", "/.well-known/agent.json", Json(_ => DiscoveryDocuments.AgentCard(Options.Origin, Options.Version)));
+        router.Map("GET", "/.well-known/agent-card.json", Json(_ => DiscoveryDocuments.AgentCard(Options.Origin, Options.Version)));
+        router.Map("GET", "/policy.txt", Page(_ => DiscoveryDocuments.Policy(Options.Origin)));
+        router.Map("GET", "/policy", Page(_ => DiscoveryDocuments.PolicyHtml(Options.Origin), Html));
+        router.Map("GET", "/docs/{*rest}", Route(static async (c, _) =>
         {
-            return get ? new ApiResponse(302, ApiResponse.Text, []).WithHeader("Location", "/llms.txt") : MethodNotAllowed(r, "GET");
-        }
-        Func<IApiRequest, ApiResponse>? page = path switch
-        {
-            "/" => Landing,
-            "/healthz" => static _ => ApiResponse.PlainText(200, "ok"),
-            "/robots.txt" => _ => ApiResponse.PlainText(200, DiscoveryDocuments.Robots(_options.Origin)),
-            "/api/v1/info" => _ => new ApiResponse(200, ApiResponse.Json, DiscoveryDocuments.Info(_options.Origin, _options.Version)),
-            "/llms.txt" => req => ApiResponse.PlainText(200, DiscoveryDocuments.LlmsTxt(_options.Origin, _options.Version, Presets.Resolve(req.Header("Host")), _options.HubToken is not null)),
-            "/.well-known/mcp.json" => _ => new ApiResponse(200, ApiResponse.Json, DiscoveryDocuments.McpJson(_options.Origin, _options.Version)),
-            "/.well-known/agent.json" or "/.well-known/agent-card.json" =>
-                _ => new ApiResponse(200, ApiResponse.Json, DiscoveryDocuments.AgentCard(_options.Origin, _options.Version)),
-            "/policy.txt" => _ => ApiResponse.PlainText(200, DiscoveryDocuments.Policy(_options.Origin)),
-            "/policy" => _ => ApiResponse.PlainText(200, DiscoveryDocuments.PolicyHtml(_options.Origin), ApiResponse.Html),
-            _ => null,
-        };
-        if (page is null) return ErrorResponse(s_notFound);
-        return get ? page(r) : MethodNotAllowed(r, "GET");
+            c.Response.StatusCode = 302;
+            c.Response.ContentType = Text;
+            c.Response.AddHeader("Location", "/llms.txt");
+            await c.Response.WriteAsync(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+        }, HubTokenGuard.None));
     }
 
-    private ApiResponse Landing(IApiRequest r)
+    private Func<HttpContext, RouteValues, ValueTask> Page(Func<HttpContext, string> text, string contentType = Text) =>
+        Route(async (c, _) =>
+        {
+            c.Response.ContentType = contentType;
+            await c.Response.WriteAsync(Encoding.UTF8.GetBytes(text(c))).ConfigureAwait(false);
+        }, HubTokenGuard.None);
+
+    private Func<HttpContext, RouteValues, ValueTask> Json(Func<HttpContext, byte[]> json) =>
+        Route(async (c, _) => await WriteJsonAsync(c, json(c)).ConfigureAwait(false), HubTokenGuard.None);
+
+    private async ValueTask LandingAsync(HttpContext c, RouteValues v)
     {
-        var accept = r.Header("Accept") ?? "";
-        var response = accept.Contains("application/json", StringComparison.OrdinalIgnoreCase) && !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase)
-            ? new ApiResponse(200, ApiResponse.Json, DiscoveryDocuments.Info(_options.Origin, _options.Version))
-            : ApiResponse.PlainText(200, DiscoveryDocuments.LandingHtml(_options.Origin), ApiResponse.Html);
-        return response.WithHeader("Link", $"<{_options.Origin}/llms.txt>; rel=\"alternate\"; type=\"text/markdown\"");
+        var accept = c.Request.Header("Accept") ?? "";
+        c.Response.AddHeader("Link", $"<{Options.Origin}/llms.txt>; rel=\"alternate\"; type=\"text/markdown\"");
+        if (accept.Contains("application/json", StringComparison.OrdinalIgnoreCase) && !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            await WriteJsonAsync(c, DiscoveryDocuments.Info(Options.Origin, Options.Version)).ConfigureAwait(false);
+            return;
+        }
+        c.Response.ContentType = Html;
+        await c.Response.WriteAsync(Encoding.UTF8.GetBytes(DiscoveryDocuments.LandingHtml(Options.Origin))).ConfigureAwait(false);
     }
 }

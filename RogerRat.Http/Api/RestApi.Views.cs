@@ -1,21 +1,17 @@
-using System.Globalization;
 using RogerRat.Core;
+using RogerRat.Core.Service;
+using RogerRat.Http.Server;
 
 namespace RogerRat.Http.Api;
 
 public sealed partial class RestApi
 {
-    private static readonly HubError s_nNotNumeric = new(HubErrorReason.Invalid, "n must be a number");
-    private static readonly HubError s_noTranscript = new(HubErrorReason.NotFound, "this channel has no transcript (retention=none)");
-    private static readonly HubError s_transcriptNotKept = new(HubErrorReason.NotFound,
-        "transcripts are not kept by this hub yet (retention is stored but not recorded)");
-
     // GET /api/channels/:id/stats (reference §2.13).
-    private ApiResponse ChannelStats(IApiRequest r, string id)
+    private async ValueTask ChannelStatsAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(r, id);
+        var channel = AuthorizedChannel(c, v);
         var stats = channel.Stats();
-        return new ApiResponse(200, ApiResponse.Json, WireJson.Write((channel, stats), static (w, s) =>
+        await WriteJsonAsync(c, WireJson.Write((channel, stats), static (w, s) =>
         {
             var st = s.channel.Settings;
             w.WriteStartObject();
@@ -32,15 +28,15 @@ public sealed partial class RestApi
             else w.WriteNull("first_joined_at"u8);
             w.WriteNumber("last_activity_at"u8, s.stats.LastActivityAt);
             w.WriteEndObject();
-        }));
+        })).ConfigureAwait(false);
     }
 
     // GET /api/channels/:id/roster (reference §2.14).
-    private ApiResponse Roster(IApiRequest r, string id)
+    private async ValueTask RosterAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(r, id);
+        var channel = AuthorizedChannel(c, v);
         var state = (channel.Roster(), channel.RosterWithIndex(), channel.RosterAll());
-        return new ApiResponse(200, ApiResponse.Json, WireJson.Write(state, static (w, s) =>
+        await WriteJsonAsync(c, WireJson.Write(state, static (w, s) =>
         {
             w.WriteStartObject();
             WireJson.Strings(w, "roster"u8, s.Item1);
@@ -66,33 +62,26 @@ public sealed partial class RestApi
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }));
+        })).ConfigureAwait(false);
     }
 
     // GET /api/channels/:id/history (reference §2.15); a non-number n is an error, not "everything" (§15.20).
-    private ApiResponse History(IApiRequest r, string id)
+    private async ValueTask HistoryAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(r, id);
-        var n = _options.HistoryDefault;
-        if (r.Query("n") is { Length: > 0 } raw)
-        {
-            if (!TryParseFiniteNumber(raw, out var v)) throw new HubException(s_nNotNumeric);
-            n = (int)Math.Clamp(Math.Floor(v), 1, int.MaxValue);
-        }
-        var history = channel.History(n);
-        return new ApiResponse(200, ApiResponse.Json, WireJson.Write(history, static (w, h) =>
+        var channel = AuthorizedChannel(c, v);
+        var history = _service.History(channel, c.Request.Query("n"));
+        await WriteJsonAsync(c, WireJson.Write(history, static (w, h) =>
         {
             w.WriteStartObject();
             WireJson.Messages(w, "history"u8, h);
             w.WriteEndObject();
-        }));
+        })).ConfigureAwait(false);
     }
 
     // GET /api/channels/:id/transcript (reference §5.3): bearer without the band exemption; retention comes later.
-    private ApiResponse Transcript(IApiRequest r, string id)
+    private ValueTask TranscriptAsync(HttpContext c, RouteValues v)
     {
-        var channel = _hub.GetChannel(id);
-        if (!Secrets.TokenMatches(channel.Settings.TokenHash, Bearer(r))) throw new HubException(HubErrors.InvalidBearer);
-        throw new HubException(channel.Settings.Retention == Retention.None ? s_noTranscript : s_transcriptNotKept);
+        _service.Transcript(v["id"]!, Bearer(c));
+        return ValueTask.CompletedTask;
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using RogerRat.Http.Api;
+using RogerRat.Core.Service;
 
 namespace RogerRat.Mcp.JsonRpc;
 

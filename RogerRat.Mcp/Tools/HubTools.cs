@@ -1,21 +1,18 @@
 using System.Text;
-using System.Text.Json;
 using RogerRat.Core;
-using RogerRat.Http.Api;
+using RogerRat.Core.Service;
 
 namespace RogerRat.Mcp.Tools;
 
 /// <summary>
-/// The hub's MCP tools (reference §3.5–3.6 with PROTOCOL §3): the same engine calls as the REST routes. The unified
+/// The hub's MCP tools (reference §3.5–3.6 with PROTOCOL §3): each reads its arguments into the same command as the
+/// REST route, calls <see cref="HubService"/> and words the result for an agent. The unified
 /// endpoint binds its session to the channel it joined; a per-channel endpoint is bound to its URL's channel. The
 /// MCP session id doubles as the channel session id, as in the original.
 /// </summary>
-internal sealed class HubTools(RestApi api)
+internal sealed class HubTools(HubService service)
 {
-    private Hub Hub => api.Hub;
-    private string Origin => api.Options.Origin;
-
-    private const string NotBound = "not joined to a channel; call 'join' with channel_id, token, callsign first";
+    private Hub Hub => service.Hub;
 
     public IReadOnlyList<McpTool> Unified(HubMode mode) =>
     [
@@ -29,7 +26,7 @@ internal sealed class HubTools(RestApi api)
         new("wait", "Like listen but up to 300 s, and also returns the roster. Preferred between turns of a conversation.",
             ToolSchemas.Wait, c => Listen(c, Bound(c), wait: true)),
         new("roster", "Who is on the joined channel, in join order (#N addresses).", ToolSchemas.Empty, c => Roster(Bound(c))),
-        new("history", "The last n (default 20, max 100) messages of the joined channel.", ToolSchemas.History, c => History(c, Bound(c))),
+        new("history", $"The last n (default {service.Options.HistoryDefault}, max {service.Options.HistoryMax}) messages of the joined channel.", ToolSchemas.History, c => History(c, Bound(c))),
         new("leave", "Leave the joined channel; you can join another afterwards.", ToolSchemas.Empty, UnifiedLeave),
     ];
 
@@ -41,7 +38,7 @@ internal sealed class HubTools(RestApi api)
         new("listen", "Wait up to 60 s for messages addressed to you; pass the returned cursor as since to resume.", ToolSchemas.Listen, c => Listen(c, Hub.GetChannel(channelId), wait: false)),
         new("wait", "Like listen but up to 300 s, and also returns the roster.", ToolSchemas.Wait, c => Listen(c, Hub.GetChannel(channelId), wait: true)),
         new("roster", "Who is on this channel, in join order (#N addresses).", ToolSchemas.Empty, _ => Roster(Hub.GetChannel(channelId))),
-        new("history", "The last n (default 20, max 100) messages of this channel.", ToolSchemas.History, c => History(c, Hub.GetChannel(channelId))),
+        new("history", $"The last n (default {service.Options.HistoryDefault}, max {service.Options.HistoryMax}) messages of this channel.", ToolSchemas.History, c => History(c, Hub.GetChannel(channelId))),
         new("leave", "Leave this channel.", ToolSchemas.Empty, c => ChannelLeave(c, channelId)),
         new("create_channel", CreateChannelDescription(HubMode.Default), ToolSchemas.CreateChannel, c => CreateChannel(c, HubMode.Default)),
     ];
@@ -73,82 +70,58 @@ internal sealed class HubTools(RestApi api)
     };
 
     private Channel Bound(McpCallContext c) =>
-        c.Session.BoundChannel is { } id && Hub.TryGetChannel(id, out var ch) ? ch : throw new HubException(new HubError(HubErrorReason.NotJoined, NotBound));
+        c.Session.BoundChannel is { } id && Hub.TryGetChannel(id, out var ch) ? ch : throw new HubException(HubErrors.NotBound);
 
     private ValueTask<McpToolResult> CreateChannel(McpCallContext c, HubMode mode)
     {
-        var body = Encoding.UTF8.GetBytes(c.Arguments.ValueKind == JsonValueKind.Object ? c.Arguments.GetRawText() : "{}");
-        var response = api.CreateChannel(body, mode, c.Client);
-        if (response.Status != 200)
+        CreateCommand command;
+        using (var body = RequestBody.Of(c.Arguments))
         {
-            using var err = JsonDocument.Parse(response.Body);
-            return new(McpToolResult.Error(err.RootElement.GetProperty("error").GetString() ?? "failed"));
+            command = CreateCommand.Read(body);
         }
-        using var doc = JsonDocument.Parse(response.Body);
-        var root = doc.RootElement;
-        var id = root.GetProperty("channel_id").GetString();
-        var token = root.GetProperty("join_token").GetString();
-        var password = root.GetProperty("owner_password").ValueKind == JsonValueKind.String ? root.GetProperty("owner_password").GetString() : null;
+        var created = service.CreateChannel(command, mode, c.Client);
+        var connect = created.Connect;
+        var settings = created.Channel.Settings;
+        var (id, token, password) = (created.Channel.Id, connect.Token, connect.OwnerPassword);
         var text = new StringBuilder()
             .Append("Created channel ").Append(id).Append('\n')
-            .Append("Retention: ").Append(root.GetProperty("retention").GetString()).Append('\n')
-            .Append("Trust mode: ").Append(root.GetProperty("trust_mode").GetString()).Append('\n')
+            .Append("Retention: ").Append(ChannelSettings.Name(settings.Retention)).Append('\n')
+            .Append("Trust mode: ").Append(ChannelSettings.Name(settings.TrustMode)).Append('\n')
             .Append("Channel id: ").Append(id).Append('\n')
             .Append("Token: ").Append(token).Append('\n');
         if (password is not null) text.Append("Owner pass: ").Append(password).Append('\n');
-        text.Append("Invite another agent by pasting this to it:\n").Append(root.GetProperty("connect").GetProperty("agent_prompt").GetString()).Append('\n');
+        text.Append("Invite another agent by pasting this to it:\n").Append(connect.Prompt).Append('\n');
         text.Append($"MCP alternative: call join with channel_id=\"{id}\", token=\"{token}\"{(password is null ? "" : $", owner_password=\"{password}\"")}, callsign=\"<their-name>\"");
-        var structured = root.Clone();
-        return new(new McpToolResult { Text = text.ToString(), StructuredContent = w => structured.WriteTo(w) });
+        return new(new McpToolResult { Text = text.ToString(), StructuredContent = connect.Write });
     }
 
     private ValueTask<McpToolResult> UnifiedJoin(McpCallContext c)
     {
-        var id = c.String("channel_id");
-        if (string.IsNullOrEmpty(id)) return new(McpToolResult.Error("join requires channel_id"));
-        if (!Hub.TryGetChannel(id, out var channel)) return new(McpToolResult.Error($"channel not found: {id}"));
-        if (!channel.Settings.IsBand)
-        {
-            var token = c.String("token");
-            if (string.IsNullOrEmpty(token)) return new(McpToolResult.Error("join requires token (or use a public band like 'general')"));
-            if (!Hub.IsAuthorized(channel, token)) return new(McpToolResult.Error("invalid token for channel"));
-        }
-        if (string.IsNullOrEmpty(c.String("callsign")) && string.IsNullOrEmpty(c.String("identity_key"))) return new(McpToolResult.Error("callsign is required"));
-        var (authorized, error) = CheckPassword(c, channel);
-        if (error is not null) return new(error);
-        if (api.TakeRate(send: false, band: channel.Settings.IsBand, c.Client) is { } limited) return new(McpToolResult.Error(limited));
+        using var body = RequestBody.Of(c.Arguments);
+        var id = body.String("channel_id");
+        if (string.IsNullOrEmpty(id)) throw new HubException(HubErrors.ChannelIdRequired);
+        var token = body.String("token");
+        if (Hub.TryGetChannel(id, out var known) && !known.Settings.IsBand && string.IsNullOrEmpty(token)) throw new HubException(HubErrors.TokenRequired);
+        var channel = service.AuthorizedChannel(id, token);
+        var joined = service.Join(channel, JoinCommand.Read(body, c.Session.Id), c.Client);
         // Joining another channel moves the session: it leaves the old one only once the new join succeeded.
-        var result = channel.Join(new JoinRequest { Callsign = c.String("callsign"), SessionId = c.Session.Id, IdentityKey = c.String("identity_key") });
-        if (c.Session.BoundChannel is { } old && old != channel.Id && Hub.TryGetChannel(old, out var oldChannel)) oldChannel.Leave(c.Session.Id);
+        if (c.Session.BoundChannel is { } old && old != channel.Id && Hub.TryGetChannel(old, out var oldChannel)) service.Leave(oldChannel, c.Session.Id);
         c.Session.BoundChannel = channel.Id;
-        return new(JoinResult(channel, result, authorized, c.String("callsign") ?? result.Callsign));
+        return new(JoinResult(joined));
     }
 
     private ValueTask<McpToolResult> ChannelJoin(McpCallContext c, string channelId)
     {
-        var channel = Hub.GetChannel(channelId);
-        var (authorized, error) = CheckPassword(c, channel);
-        if (error is not null) return new(error);
-        if (api.TakeRate(send: false, band: channel.Settings.IsBand, c.Client) is { } limited) return new(McpToolResult.Error(limited));
-        var callsign = c.Get("callsign") is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } v ? JsonBodyText(v) : "";
-        var result = channel.Join(new JoinRequest { Callsign = callsign, SessionId = c.Session.Id, IdentityKey = c.String("identity_key") });
-        return new(JoinResult(channel, result, authorized, callsign));
+        using var body = RequestBody.Of(c.Arguments);
+        return new(JoinResult(service.Join(Hub.GetChannel(channelId), JoinCommand.Read(body, c.Session.Id), c.Client)));
     }
 
-    private static string JsonBodyText(JsonElement v) => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText();
-
-    private static (bool Authorized, McpToolResult? Error) CheckPassword(McpCallContext c, Channel channel)
+    private static McpToolResult JoinResult(Joined joined)
     {
-        var password = c.String("owner_password");
-        if (string.IsNullOrEmpty(password) || channel.Settings.OwnerPassword is null) return (false, null);
-        return channel.VerifyOwnerPassword(password) ? (true, null) : (false, McpToolResult.Error(HubErrors.OwnerPasswordMismatch.Message));
-    }
-
-    private static McpToolResult JoinResult(Channel channel, JoinResult result, bool authorized, string raw)
-    {
+        var (channel, result, authorized) = (joined.Channel, joined.Result, joined.HumanAuthorized);
         var trusted = channel.Settings.TrustMode == TrustMode.Trusted;
         var sb = new StringBuilder()
-            .Append("Joined channel ").Append(channel.Id).Append(" as ").Append(raw)
+            .Append("Joined channel ").Append(channel.Id).Append(" as ").Append(result.Callsign)
             .Append(authorized ? " (human-authorized via owner_password)" : "")
             .Append(result.Idempotent ? " (idempotent: existing session reused)" : "").Append(".\n")
             .Append("Roster (").Append(result.Roster.Length).Append("): ").AppendJoin(", ", result.Roster).Append("\n\n")
@@ -171,9 +144,12 @@ internal sealed class HubTools(RestApi api)
 
     private ValueTask<McpToolResult> Send(McpCallContext c, Channel channel)
     {
-        var prepared = channel.Prepare(RestApi.ReadSend(c.Arguments));
-        if (api.TakeRate(send: true, band: channel.Settings.IsBand, c.Client) is { } limited) return new(McpToolResult.Error(limited));
-        var result = channel.Send(c.Session.Id, prepared, c.String("idempotency_key"));
+        SendCommand command;
+        using (var body = RequestBody.Of(c.Arguments))
+        {
+            command = SendCommand.Read(body, body.String("idempotency_key"));
+        }
+        var result = service.Send(channel, c.Session.Id, command, c.Client).Result;
         var m = result.Message;
         var text = m.Kind == MessageKind.Status
             ? $"status signal #{m.Id} sent to {m.To} — peers listening now see a \"working\" indicator; not stored in history."
@@ -186,38 +162,28 @@ internal sealed class HubTools(RestApi api)
 
     private async ValueTask<McpToolResult> Listen(McpCallContext c, Channel channel, bool wait)
     {
-        var max = wait ? api.Options.WaitMaxSeconds : api.Options.ListenMaxSeconds;
-        var seconds = Math.Clamp(Math.Floor(c.Number("timeout_seconds") ?? (wait ? api.Options.WaitDefaultSeconds : api.Options.ListenDefaultSeconds)), 1, max);
-        // As on REST: a since that is present but no number is an error, not a listen from the cursor.
-        if (c.Get("since").ValueKind is not (System.Text.Json.JsonValueKind.Undefined or System.Text.Json.JsonValueKind.Null) && c.Number("since") is null)
-            throw new HubException(HubErrors.SinceNotNumeric);
-        long? since = c.Number("since") is { } s ? (long)Math.Max(0, Math.Floor(s)) : null;
-        var listening = channel.ListenAsync(c.Session.Id, TimeSpan.FromSeconds(seconds), since, c.Aborted).AsTask();
+        ListenCommand command;
+        using (var body = RequestBody.Of(c.Arguments))
+        {
+            command = new ListenCommand(wait, body.NumberText("timeout_seconds"), body.NumberText("since"));
+        }
+        var listening = service.ListenAsync(channel, c.Session.Id, command, c.Aborted).AsTask();
         await McpEndpoint.KeepReportingAsync(c, listening).ConfigureAwait(false);
-        var delivery = await listening.ConfigureAwait(false);
+        var listened = await listening.ConfigureAwait(false);
+        var delivery = listened.Delivery;
 
         var sb = new StringBuilder();
         if (delivery.Missed > 0) sb.Append($"⚠ {delivery.Missed} message(s) for you left the buffer before delivery; oldest still available: #{delivery.OldestAvailableId}\n");
         sb.Append(delivery.Messages.Count == 0
-            ? $"(no messages — {seconds}s timeout. call {(wait ? "wait" : "listen")} again to keep listening.)"
+            ? $"(no messages — {listened.Seconds}s timeout. call {(wait ? "wait" : "listen")} again to keep listening.)"
             : MessageText.Format(delivery.Messages));
         sb.Append($"\ncursor: {delivery.Cursor}");
-        var roster = wait ? channel.Roster() : null;
-        if (roster is not null) sb.Append("\nroster: ").AppendJoin(", ", roster);
+        if (listened.Roster is { } roster) sb.Append("\nroster: ").AppendJoin(", ", roster);
         return new McpToolResult
         {
             Text = sb.ToString(),
-            StructuredContent = w =>
-            {
-                w.WriteStartObject();
-                WireJson.Messages(w, "messages"u8, delivery.Messages);
-                w.WriteBoolean("timed_out"u8, delivery.Messages.Count == 0);
-                w.WriteNumber("cursor"u8, delivery.Cursor);
-                if (delivery.Missed > 0) w.WriteNumber("missed"u8, delivery.Missed);
-                if (roster is not null) WireJson.Strings(w, "roster"u8, roster);
-                w.WriteEndObject();
-            },
-            Written = delivery.NeedsCommit ? ok => { if (ok) channel.Commit(delivery); else channel.Abandon(delivery); } : null,
+            StructuredContent = listened.Write,
+            Written = listened.NeedsCommit ? listened.Complete : null,
         };
     }
 
@@ -231,21 +197,20 @@ internal sealed class HubTools(RestApi api)
 
     private ValueTask<McpToolResult> History(McpCallContext c, Channel channel)
     {
-        var n = (int)Math.Clamp(Math.Floor(c.Number("n") ?? api.Options.HistoryDefault), 1, 100);
-        return new(new McpToolResult { Text = MessageText.Format(channel.History(n)) });
+        using var body = RequestBody.Of(c.Arguments);
+        return new(new McpToolResult { Text = MessageText.Format(service.History(channel, body.NumberText("n"))) });
     }
 
     private ValueTask<McpToolResult> UnifiedLeave(McpCallContext c)
     {
-        var channel = Bound(c);
-        channel.Leave(c.Session.Id);
+        service.Leave(Bound(c), c.Session.Id);
         c.Session.BoundChannel = null;
         return new(new McpToolResult { Text = "left channel" });
     }
 
     private ValueTask<McpToolResult> ChannelLeave(McpCallContext c, string channelId)
     {
-        Hub.GetChannel(channelId).Leave(c.Session.Id);
+        service.Leave(Hub.GetChannel(channelId), c.Session.Id);
         return new(new McpToolResult { Text = "left channel" });
     }
 }

@@ -18,7 +18,7 @@ internal static class MessageText
             sb.Append('#').Append(m.Id).Append(" [").Append(time).Append("] ").Append(m.From);
             sb.Append(m.IsBroadcast ? " (all)" : $" →{m.To}");
             if (m.Kind == MessageKind.Status) sb.Append(" [status]");
-            if (m.Priority != MessagePriority.Default) sb.Append(" [").Append(RogerRat.Http.Api.WireJson.PriorityName(m.Priority)).Append(']');
+            if (m.Priority != MessagePriority.Default) sb.Append(" [").Append(RogerRat.Core.Service.WireJson.PriorityName(m.Priority)).Append(']');
             sb.Append(": ").Append(m.Text);
             if (m.Attachments is { Count: > 0 } attachments)
             {

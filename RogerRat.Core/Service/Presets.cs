@@ -1,14 +1,14 @@
 using RogerRat.Core;
 
-namespace RogerRat.Http.Api;
+namespace RogerRat.Core.Service;
 
 /// <summary>Host-based front doors (reference §4.3): <c>park.</c>, <c>live.</c>, <c>go.</c>.</summary>
 public enum HubMode { Default, Park, Live, Go }
 
-internal sealed record Preset(HubMode Mode, string Name, Retention Retention, TrustMode TrustMode, int SessionTtlSeconds,
+public sealed record Preset(HubMode Mode, string Name, Retention Retention, TrustMode TrustMode, int SessionTtlSeconds,
     bool AutoMintOwnerPassword, bool PreArmListener, string Tagline, string Narrative);
 
-internal static class Presets
+public static class Presets
 {
     /// <summary>The mode a request's Host header selects (reference §4.3).</summary>
     public static HubMode Resolve(string? host) => ResolveHost(host);

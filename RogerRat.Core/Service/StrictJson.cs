@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace RogerRat.Http.Api;
+namespace RogerRat.Core.Service;
 
 /// <summary>
 /// Parses untrusted JSON text whose strings must all be readable. <see cref="JsonDocument"/> checks structure only: a

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 
-namespace RogerRat.Http.Api;
+namespace RogerRat.Core.Service;
+
+/// <summary>One take from a limiter: whether it was allowed and what the client is told (X-RateLimit-*, Retry-After).</summary>
+public readonly record struct RateLimitDecision(bool Allowed, int Limit, int Remaining, long ResetUnixSeconds, int RetryAfterSeconds);
 
 /// <summary>
 /// Sliding one-minute window per key (reference §12.2), bounded: keys idle for a window are dropped by
@@ -14,9 +17,7 @@ internal sealed class RateLimiter(int limit, TimeProvider time)
 
     public int Limit => limit;
 
-    public readonly record struct Decision(bool Allowed, int Remaining, long ResetUnixSeconds, int RetryAfterSeconds);
-
-    public Decision Take(string key)
+    public RateLimitDecision Take(string key)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (_buckets.Count >= MaxKeys && !_buckets.ContainsKey(key)) key = "\0overflow";
@@ -28,10 +29,10 @@ internal sealed class RateLimiter(int limit, TimeProvider time)
             {
                 var first = bucket.Peek();
                 var retry = (int)Math.Ceiling((WindowMs - (now - first)) / 1000.0);
-                return new Decision(false, 0, CeilSeconds(first + WindowMs), Math.Max(1, retry));
+                return new RateLimitDecision(false, limit, 0, CeilSeconds(first + WindowMs), Math.Max(1, retry));
             }
             bucket.Enqueue(now);
-            return new Decision(true, limit - bucket.Count, CeilSeconds(bucket.Peek() + WindowMs), 0);
+            return new RateLimitDecision(true, limit, limit - bucket.Count, CeilSeconds(bucket.Peek() + WindowMs), 0);
         }
     }
 

@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using RogerRat.Core;
 
-namespace RogerRat.Http.Api;
+namespace RogerRat.Core.Service;
 
 /// <summary>
 /// The wire shapes (reference §1.8, Appendix A), written with <see cref="Utf8JsonWriter"/>: no reflection, key order as
@@ -85,13 +85,14 @@ public static class WireJson
         _ => "default",
     };
 
-    /// <summary><c>{"error", "code"?, "hint"?}</c>.</summary>
+    /// <summary><c>{"error", "code", "hint"?, "retry_after_seconds"?}</c>.</summary>
     public static byte[] Error(HubError error) => Write(error, static (w, e) =>
     {
         w.WriteStartObject();
         w.WriteString("error"u8, e.Message);
         w.WriteString("code"u8, e.Code);
         if (e.Hint is not null) w.WriteString("hint"u8, e.Hint);
+        if (e.Rate is { } rate) w.WriteNumber("retry_after_seconds"u8, rate.RetryAfterSeconds);
         w.WriteEndObject();
     });
 

@@ -1,13 +1,12 @@
 using System.Text.Json;
-using RogerRat.Core;
 
-namespace RogerRat.Http.Api;
+namespace RogerRat.Core.Service;
 
 /// <summary>
 /// The connect-info object of a new channel (reference §2.4.1): URLs and paste-ready snippets for each client. Every
 /// snippet names our server (<c>rogerrat</c>) and origin and runs as written.
 /// </summary>
-internal sealed class ConnectInfo(string origin, Channel channel, string token, string? ownerPassword, HubMode mode)
+public sealed class ConnectInfo(string origin, Channel channel, string token, string? ownerPassword, HubMode mode)
 {
     public Channel Channel { get; } = channel;
     public string? OwnerPassword { get; } = ownerPassword;
@@ -15,7 +14,29 @@ internal sealed class ConnectInfo(string origin, Channel channel, string token, 
     private string McpUrl => $"{origin}/mcp/{Channel.Id}";
     private string Base => $"{origin}/api/channels/{Channel.Id}";
 
-    public void WriteFields(Utf8JsonWriter w)
+    /// <summary>The create response (reference §2.4.1): the connect fields, then the channel's settings.</summary>
+    public void Write(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        WriteFields(w);
+        var s = Channel.Settings;
+        w.WriteString("retention"u8, ChannelSettings.Name(s.Retention));
+        w.WriteString("trust_mode"u8, ChannelSettings.Name(s.TrustMode));
+        w.WriteNumber("session_ttl_seconds"u8, (long)Math.Floor(s.SessionTtl.TotalSeconds));
+        w.WriteBoolean("has_owner_password"u8, s.OwnerPassword is not null);
+        if (OwnerPassword is null) w.WriteNull("owner_password"u8);
+        else w.WriteString("owner_password"u8, OwnerPassword);
+        w.WriteBoolean("require_identity"u8, s.RequireIdentity);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The join token the creator hands to other agents.</summary>
+    public string Token => token;
+
+    /// <summary>The text an operator pastes to another agent to invite it.</summary>
+    public string Prompt => AgentPrompt();
+
+    private void WriteFields(Utf8JsonWriter w)
     {
         w.WriteString("channel_id"u8, Channel.Id);
         w.WriteString("join_token"u8, token);
