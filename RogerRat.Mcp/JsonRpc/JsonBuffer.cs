@@ -18,13 +18,18 @@ internal static class JsonBuffer
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
+    [ThreadStatic] private static bool t_inUse;
 
     public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
+        // A callback that builds another message (a tool writing its structured content through us) must not
+        // reset the buffer under the message being written: the inner one gets buffers of its own.
+        if (t_inUse) return WriteUnpooled(state, write);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         var writer = t_writer ??= new Utf8JsonWriter(buffer, s_options);
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
+        t_inUse = true;
         try
         {
             write(writer, state);
@@ -33,11 +38,21 @@ internal static class JsonBuffer
         }
         finally
         {
+            t_inUse = false;
             if (buffer.Capacity > RetainedCapacity)
             {
                 t_buffer = null;
                 t_writer = null;
             }
         }
+    }
+
+    private static byte[] WriteUnpooled<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using var writer = new Utf8JsonWriter(buffer, s_options);
+        write(writer, state);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 }
