@@ -30,6 +30,12 @@ public sealed class McpToolResult
 /// <summary>What a tool handler gets.</summary>
 public sealed class McpCallContext
 {
+    // What a call without an event stream gets: logs go nowhere, and asking the client something is a caller bug.
+    internal static readonly Func<double, double?, string?, ValueTask> s_noProgress = static (_, _, _) => ValueTask.CompletedTask;
+    internal static readonly Func<string, string, ValueTask> s_noLog = static (_, _) => ValueTask.CompletedTask;
+    internal static readonly Func<string, Action<Utf8JsonWriter>, CancellationToken, Task<JsonElement>> s_noStreamToClient =
+        static (_, _, _) => throw new InvalidOperationException("this call has no stream to the client");
+
     public required McpSession Session { get; init; }
     public required JsonElement Arguments { get; init; }
     public required CancellationToken Aborted { get; init; }
@@ -38,12 +44,11 @@ public sealed class McpCallContext
     public bool HasProgressToken { get; init; }
 
     /// <summary>Sends <c>notifications/message</c> (level, data) when the call streams and the session's level allows.</summary>
-    public Func<string, string, ValueTask> Log { get; init; } = static (_, _) => ValueTask.CompletedTask;
+    public Func<string, string, ValueTask> Log { get; init; } = s_noLog;
 
     /// <summary>Sends a request to the client on the call's stream and awaits its answer (sampling, elicitation);
     /// throws when the call does not stream.</summary>
-    public Func<string, Action<Utf8JsonWriter>, CancellationToken, Task<JsonElement>> RequestClient { get; init; } =
-        static (_, _, _) => throw new InvalidOperationException("this call has no stream to the client");
+    public Func<string, Action<Utf8JsonWriter>, CancellationToken, Task<JsonElement>> RequestClient { get; init; } = s_noStreamToClient;
     /// <summary>The client's address, for per-address rate limits.</summary>
     public string Client { get; init; } = "unknown";
 

@@ -4,7 +4,7 @@ using RogerRat.Mcp.JsonRpc;
 
 namespace RogerRat.Mcp;
 
-/// <summary>The list and read methods over resources and prompts, with cursor pagination.</summary>
+/// <summary>The list and read methods over tools, resources and prompts, with cursor pagination.</summary>
 internal static class McpLists
 {
     /// <summary>The page a cursor names: the cursor is the index to start at, as a string.</summary>
@@ -15,7 +15,7 @@ internal static class McpLists
         {
             if (c.ValueKind != JsonValueKind.String || !int.TryParse(c.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out start) || start > count)
             {
-                throw new JsonRpcException(JsonRpcErrorCode.InvalidParams, "invalid cursor");
+                throw new JsonRpcException(McpErrorKind.InvalidParams, "invalid cursor");
             }
         }
         return (start, Math.Min(count, start + pageSize));
@@ -24,6 +24,30 @@ internal static class McpLists
     private static void NextCursor(Utf8JsonWriter w, int end, int count)
     {
         if (end < count) w.WriteString("nextCursor"u8, end.ToString(CultureInfo.InvariantCulture));
+    }
+
+    public static byte[] Tools(McpServerDefinition d, McpSession session, JsonRpcMessage m)
+    {
+        var tools = d.Tools(session);
+        var (start, end) = Page(m, tools.Count, d.PageSize);
+        return JsonRpcWriter.Result(m.Id, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("tools"u8);
+            for (var i = start; i < end; i++)
+            {
+                var t = tools[i];
+                w.WriteStartObject();
+                w.WriteString("name"u8, t.Name);
+                w.WriteString("description"u8, t.Description);
+                w.WritePropertyName("inputSchema"u8);
+                w.WriteRawValue(t.InputSchema);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            NextCursor(w, end, tools.Count);
+            w.WriteEndObject();
+        });
     }
 
     public static byte[] Resources(McpServerDefinition d, JsonRpcMessage m)
@@ -74,7 +98,7 @@ internal static class McpLists
 
     public static byte[] ReadResource(McpServerDefinition d, JsonRpcMessage m)
     {
-        var uri = m.ParamString("uri") ?? throw new JsonRpcException(JsonRpcErrorCode.InvalidParams, "uri is required");
+        var uri = m.ParamString("uri") ?? throw new JsonRpcException(McpErrorKind.InvalidParams, "uri is required");
         string? text = null;
         var mime = "text/plain";
         var binary = false;
@@ -96,7 +120,7 @@ internal static class McpLists
                 }
             }
         }
-        if (text is null) throw new JsonRpcException(JsonRpcErrorCode.ResourceNotFound, $"resource not found: {uri}");
+        if (text is null) throw new JsonRpcException(McpErrorKind.ResourceNotFound, $"resource not found: {uri}");
         return JsonRpcWriter.Result(m.Id, w =>
         {
             w.WriteStartObject();
@@ -144,8 +168,8 @@ internal static class McpLists
 
     public static byte[] GetPrompt(McpServerDefinition d, JsonRpcMessage m)
     {
-        var name = m.ParamString("name") ?? throw new JsonRpcException(JsonRpcErrorCode.InvalidParams, "name is required");
-        var prompt = d.Prompts.FirstOrDefault(p => p.Name == name) ?? throw new JsonRpcException(JsonRpcErrorCode.InvalidParams, $"unknown prompt: {name}");
+        var name = m.ParamString("name") ?? throw new JsonRpcException(McpErrorKind.InvalidParams, "name is required");
+        var prompt = d.Prompts.FirstOrDefault(p => p.Name == name) ?? throw new JsonRpcException(McpErrorKind.InvalidParams, $"unknown prompt: {name}");
         var args = new Dictionary<string, string>(StringComparer.Ordinal);
         if (m.Param("arguments") is { ValueKind: JsonValueKind.Object } a)
         {
@@ -153,7 +177,7 @@ internal static class McpLists
         }
         foreach (var (argName, _, required) in prompt.Arguments)
         {
-            if (required && !args.ContainsKey(argName)) throw new JsonRpcException(JsonRpcErrorCode.InvalidParams, $"missing required argument: {argName}");
+            if (required && !args.ContainsKey(argName)) throw new JsonRpcException(McpErrorKind.InvalidParams, $"missing required argument: {argName}");
         }
         var contents = prompt.Render(args);
         return JsonRpcWriter.Result(m.Id, w =>

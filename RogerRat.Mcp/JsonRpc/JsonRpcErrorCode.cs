@@ -1,6 +1,6 @@
 namespace RogerRat.Mcp.JsonRpc;
 
-/// <summary>The JSON-RPC 2.0 error codes we send, in one place.</summary>
+/// <summary>The JSON-RPC 2.0 error codes we send; which failure gets which is decided in <see cref="McpErrors"/>.</summary>
 public static class JsonRpcErrorCode
 {
     public const int ParseError = -32700;
@@ -10,10 +10,6 @@ public static class JsonRpcErrorCode
     public const int InternalError = -32603;
     /// <summary>MCP: a resource that does not exist.</summary>
     public const int ResourceNotFound = -32002;
-}
-
-/// <summary>A failure that becomes a JSON-RPC error object (never an HTTP 500).</summary>
-public sealed class JsonRpcException(int code, string message) : Exception(message)
-{
-    public int Code { get; } = code;
+    /// <summary>The implementation-defined server error (JSON-RPC reserves -32000 to -32099 for them).</summary>
+    public const int ServerError = -32000;
 }

@@ -11,12 +11,13 @@ public enum JsonRpcKind { Request, Notification, Response }
 /// </summary>
 public sealed class JsonRpcMessage
 {
-    private JsonRpcMessage(JsonRpcKind kind, string? method, JsonElement id, JsonElement @params)
+    private JsonRpcMessage(JsonRpcKind kind, string? method, JsonElement id, JsonElement @params, JsonElement raw)
     {
         Kind = kind;
         Method = method;
         Id = id;
         Params = @params;
+        Raw = raw;
     }
 
     public JsonRpcKind Kind { get; }
@@ -25,6 +26,8 @@ public sealed class JsonRpcMessage
     public JsonElement Id { get; }
     /// <summary>The params object (undefined when absent).</summary>
     public JsonElement Params { get; }
+    /// <summary>The whole message, as read.</summary>
+    internal JsonElement Raw { get; }
 
     /// <summary>Reads one message; throws <see cref="JsonRpcException"/> (-32600) when it is not a valid one.</summary>
     public static JsonRpcMessage From(JsonElement e)
@@ -32,18 +35,27 @@ public sealed class JsonRpcMessage
         if (e.ValueKind != JsonValueKind.Object) throw Invalid("a JSON-RPC message must be an object");
         if (!e.TryGetProperty("jsonrpc", out var v) || v.ValueKind != JsonValueKind.String || v.GetString() != "2.0") throw Invalid("jsonrpc must be \"2.0\"");
         var hasId = e.TryGetProperty("id", out var id);
-        if (hasId && id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number)) throw Invalid("id must be a string or an integer");
-        if (hasId && id.ValueKind == JsonValueKind.Number && !id.TryGetInt64(out _)) throw Invalid("id must be a string or an integer");
+        if (hasId && !IsValidId(id)) throw Invalid("id must be a string or an integer");
         e.TryGetProperty("params", out var p);
         if (p.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Object or JsonValueKind.Array)) throw Invalid("params must be an object");
         if (e.TryGetProperty("method", out var m))
         {
             if (m.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(m.GetString())) throw Invalid("method must be a string");
-            return new JsonRpcMessage(hasId ? JsonRpcKind.Request : JsonRpcKind.Notification, m.GetString(), id, p);
+            return new JsonRpcMessage(hasId ? JsonRpcKind.Request : JsonRpcKind.Notification, m.GetString(), id, p, e);
         }
-        if (hasId && (e.TryGetProperty("result", out _) || e.TryGetProperty("error", out _))) return new JsonRpcMessage(JsonRpcKind.Response, null, id, default);
+        if (hasId && (e.TryGetProperty("result", out _) || e.TryGetProperty("error", out _))) return new JsonRpcMessage(JsonRpcKind.Response, null, id, default, e);
         throw Invalid("neither a request, a notification nor a response");
     }
+
+    /// <summary>The id of <paramref name="e"/> when it has a valid one, for the error about a message that is
+    /// otherwise invalid; else undefined (answered as <c>"id": null</c>).</summary>
+    internal static JsonElement IdOf(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("id", out var id) && IsValidId(id) ? id : default;
+
+    /// <summary>A string, or an integer that fits 64 bits: what a client can match its answer by. A fraction, 1e400, a
+    /// 30-digit number, null, a bool, an object or an array is not an id.</summary>
+    internal static bool IsValidId(JsonElement id) =>
+        id.ValueKind == JsonValueKind.String || (id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out _));
 
     private static JsonRpcException Invalid(string why) => new(JsonRpcErrorCode.InvalidRequest, $"invalid request: {why}");
 

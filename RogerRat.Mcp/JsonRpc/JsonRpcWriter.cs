@@ -1,12 +1,12 @@
 using System.Text.Json;
-using RogerRat.Core.Service;
+using System.Text.Json.Serialization.Metadata;
 
 namespace RogerRat.Mcp.JsonRpc;
 
-/// <summary>Writes JSON-RPC responses with Utf8JsonWriter; the id is echoed as raw JSON.</summary>
+/// <summary>Writes JSON-RPC responses and notifications with Utf8JsonWriter; the id is echoed as raw JSON.</summary>
 public static class JsonRpcWriter
 {
-    public static byte[] Result(JsonElement id, Action<Utf8JsonWriter> writeResult) => WireJson.Write((id, writeResult), static (w, s) =>
+    public static byte[] Result(JsonElement id, Action<Utf8JsonWriter> writeResult) => JsonBuffer.Write((id, writeResult), static (w, s) =>
     {
         w.WriteStartObject();
         w.WriteString("jsonrpc"u8, "2.0");
@@ -16,19 +16,28 @@ public static class JsonRpcWriter
         w.WriteEndObject();
     });
 
-    public static byte[] Error(JsonElement id, int code, string message) => WireJson.Write((id, code, message), static (w, s) =>
+    /// <summary>A result that is one of the protocol types of the source-generated context.</summary>
+    internal static byte[] Result<T>(JsonElement id, T result, JsonTypeInfo<T> type) => JsonBuffer.Write((id, result, type), static (w, s) =>
     {
         w.WriteStartObject();
         w.WriteString("jsonrpc"u8, "2.0");
         WriteId(w, s.id);
-        w.WriteStartObject("error"u8);
-        w.WriteNumber("code"u8, s.code);
-        w.WriteString("message"u8, s.message);
-        w.WriteEndObject();
+        w.WritePropertyName("result"u8);
+        JsonSerializer.Serialize(w, s.result, s.type);
         w.WriteEndObject();
     });
 
-    public static byte[] Notification(string method, Action<Utf8JsonWriter> writeParams) => WireJson.Write((method, writeParams), static (w, s) =>
+    public static byte[] Error(JsonElement id, int code, string message) => JsonBuffer.Write((id, new JsonRpcError(code, message)), static (w, s) =>
+    {
+        w.WriteStartObject();
+        w.WriteString("jsonrpc"u8, "2.0");
+        WriteId(w, s.id);
+        w.WritePropertyName("error"u8);
+        JsonSerializer.Serialize(w, s.Item2, McpJsonContext.Default.JsonRpcError);
+        w.WriteEndObject();
+    });
+
+    public static byte[] Notification(string method, Action<Utf8JsonWriter> writeParams) => JsonBuffer.Write((method, writeParams), static (w, s) =>
     {
         w.WriteStartObject();
         w.WriteString("jsonrpc"u8, "2.0");
@@ -38,10 +47,24 @@ public static class JsonRpcWriter
         w.WriteEndObject();
     });
 
+    /// <summary>A request from the server to the client (sampling, elicitation); our ids are strings we minted.</summary>
+    internal static byte[] Request(string id, string method, Action<Utf8JsonWriter> writeParams) => JsonBuffer.Write((id, method, writeParams), static (w, s) =>
+    {
+        w.WriteStartObject();
+        w.WriteString("jsonrpc"u8, "2.0");
+        w.WriteString("id"u8, s.id);
+        w.WriteString("method"u8, s.method);
+        w.WritePropertyName("params"u8);
+        s.writeParams(w);
+        w.WriteEndObject();
+    });
+
     private static void WriteId(Utf8JsonWriter w, JsonElement id)
     {
         w.WritePropertyName("id"u8);
-        if (id.ValueKind is JsonValueKind.String or JsonValueKind.Number) id.WriteTo(w);
-        else w.WriteNullValue(); // only for errors about a message whose id could not be read
+        // An id we could not read is answered as null (JSON-RPC 2.0 §5), never echoed: 1e400 or a 30-digit integer
+        // would come back as a number the client cannot hold, and an object as a value no client could match.
+        if (JsonRpcMessage.IsValidId(id)) id.WriteTo(w);
+        else w.WriteNullValue();
     }
 }

@@ -2,35 +2,10 @@ using System.Collections.Concurrent;
 
 namespace RogerRat.Mcp;
 
-/// <summary>One MCP session: server-minted id, negotiated version, the endpoint that created it, the channel it joined.</summary>
-public sealed class McpSession(string id, string endpoint, string protocolVersion, long now)
-{
-    private long _lastSeen = now;
-
-    public string Id { get; } = id;
-    /// <summary>"" for the unified endpoint, else the channel id of <c>/mcp/&lt;id&gt;</c>.</summary>
-    public string Endpoint { get; } = endpoint;
-    public string ProtocolVersion { get; } = protocolVersion;
-    /// <summary>The channel the unified session joined (the per-channel endpoint's is fixed).</summary>
-    public string? BoundChannel { get; set; }
-    public string LogLevel { get; set; } = "info";
-    public ConcurrentDictionary<string, byte> Subscriptions { get; } = new(StringComparer.Ordinal);
-    /// <summary>The client's capabilities from initialize (sampling, elicitation, ...), as raw JSON.</summary>
-    public System.Text.Json.JsonElement ClientCapabilities { get; set; }
-    /// <summary>Requests we sent to the client, by id, awaiting the client's POSTed response.</summary>
-    public ConcurrentDictionary<string, TaskCompletionSource<System.Text.Json.JsonElement>> PendingClientRequests { get; } = new(StringComparer.Ordinal);
-    private long _nextRequestId;
-    public string NextRequestId() => $"s{Interlocked.Increment(ref _nextRequestId)}";
-    public long LastSeen => Volatile.Read(ref _lastSeen);
-    public void Touch(long now) => Volatile.Write(ref _lastSeen, now);
-}
-
 /// <summary>Bounded, expiring store of MCP sessions (PROTOCOL §2.4): ids are minted here only.</summary>
 public sealed class McpSessionStore(TimeProvider time, int maxSessions, TimeSpan idleLifetime)
 {
     private readonly ConcurrentDictionary<string, McpSession> _sessions = new(StringComparer.Ordinal);
-
-    public int Count => _sessions.Count;
 
     public McpSession? Create(string endpoint, string protocolVersion)
     {
@@ -52,6 +27,10 @@ public sealed class McpSessionStore(TimeProvider time, int maxSessions, TimeSpan
         s.Touch(Now);
         return s;
     }
+
+    /// <summary>The session <paramref name="id"/> when it belongs to <paramref name="endpoint"/>: a session minted on
+    /// one channel's endpoint is unknown on every other.</summary>
+    internal McpSession? Find(string? id, string endpoint) => Find(id) is { } s && s.Endpoint == endpoint ? s : null;
 
     public bool Remove(string id) => _sessions.TryRemove(id, out _);
 
