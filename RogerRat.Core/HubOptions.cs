@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RogerRat.Core;
 
 /// <summary>
@@ -98,9 +100,11 @@ public sealed class HubOptions
     /// <summary>The message store behind each channel; tests and benchmarks swap in a baseline.</summary>
     internal Func<int, IMessageRing> RingFactory { get; set; } = static capacity => new MessageRing(capacity);
 
-    private static int InRange(int value, int min, int max, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
-        => value >= min && value <= max ? value : throw new ArgumentOutOfRangeException(name, value, $"must be in {min}..{max}");
+    // Validated in the setter, as every options class is (RogerRat.Http's OptionGuard says how); Core may not reference
+    // Http, so it keeps the helpers it needs here, with the same signatures and messages.
+    private static T InRange<T>(T value, T min, T max, [CallerMemberName] string option = "") where T : struct, IComparable<T> =>
+        value.CompareTo(min) >= 0 && value.CompareTo(max) <= 0 ? value : throw new ArgumentOutOfRangeException(option, value, $"must be in {min}..{max}");
 
-    private static TimeSpan Positive(TimeSpan value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
-        => value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(name, value, "must be positive");
+    private static T Positive<T>(T value, [CallerMemberName] string option = "") where T : struct, IComparable<T> =>
+        value.CompareTo(default) > 0 ? value : throw new ArgumentOutOfRangeException(option, value, "must be positive");
 }

@@ -100,7 +100,7 @@ internal static class HostConfig
         T("Http", nameof(HttpServerLimits.MinResponseDataRateGracePeriod), t => t.Http.Limits.MinResponseDataRateGracePeriod, (t, v) => t.Http.Limits.MinResponseDataRateGracePeriod = v),
         I("Http", nameof(HttpServerLimits.MaxConcurrentConnections), t => t.Http.Limits.MaxConcurrentConnections, (t, v) => t.Http.Limits.MaxConcurrentConnections = v, "--max-connections"),
         T("Http", nameof(HttpServerLimits.ShutdownDrainTimeout), t => t.Http.Limits.ShutdownDrainTimeout, (t, v) => t.Http.Limits.ShutdownDrainTimeout = v),
-        I("Http", nameof(HttpServerOptions.Backlog), t => t.Http.Backlog, (t, v) => t.Http.Backlog = v > 0 ? v : throw new ArgumentOutOfRangeException(nameof(HttpServerOptions.Backlog), v, "must be positive")),
+        I("Http", nameof(HttpServerOptions.Backlog), t => t.Http.Backlog, (t, v) => t.Http.Backlog = v),
 
         D("Api", nameof(HubServiceOptions.ListenDefaultSeconds), t => t.Api.ListenDefaultSeconds, (t, v) => t.Api.ListenDefaultSeconds = Seconds(v)),
         D("Api", nameof(HubServiceOptions.ListenMaxSeconds), t => t.Api.ListenMaxSeconds, (t, v) => t.Api.ListenMaxSeconds = Seconds(v)),

@@ -61,7 +61,7 @@ internal sealed class ChunkedBody
                 }
                 _remaining = ParseSizeLine(line);
                 _state = _remaining == 0 ? State.Trailers : State.Data;
-                if (_body.Count + _remaining > _maxBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
+                if (_body.Count + _remaining > _maxBodySize) HttpRejection.Throw(RequestRejectionReason.RequestBodyTooLarge);
             }
             else if (_state == State.Data)
             {
@@ -71,7 +71,7 @@ internal sealed class ChunkedBody
                 reader.Advance(take);
                 _remaining -= take;
                 if (_remaining > 0 || reader.Remaining < 2) break;
-                if (!reader.IsNext("\r\n"u8, advancePast: true)) throw HttpRejection.BadRequest("chunk data not followed by CRLF");
+                if (!reader.IsNext("\r\n"u8, advancePast: true)) HttpRejection.Throw(RequestRejectionReason.ChunkDataWithoutCrlf);
                 _state = State.Size;
             }
             else
@@ -103,12 +103,12 @@ internal sealed class ChunkedBody
         {
             if (window.Length >= cap)
             {
-                throw trailer ? new HttpRejection(431, "headers_too_large", "trailer section too large") : HttpRejection.BadRequest("chunk size line too long");
+                HttpRejection.Throw(trailer ? RequestRejectionReason.TrailerSectionTooLarge : RequestRejectionReason.ChunkSizeLineTooLong);
             }
             return false;
         }
         var withCr = window.Slice(0, lf.Value);
-        if (withCr.IsEmpty || withCr.Slice(withCr.Length - 1).FirstSpan[0] != (byte)'\r') throw HttpRejection.BadRequest("bare LF in chunked body");
+        if (withCr.IsEmpty || withCr.Slice(withCr.Length - 1).FirstSpan[0] != (byte)'\r') HttpRejection.Throw(RequestRejectionReason.BareLineFeedInChunkedBody);
         var bytes = withCr.Slice(0, withCr.Length - 1);
         line = bytes.IsSingleSegment ? bytes.FirstSpan : bytes.ToArray();
         reader.Advance(withCr.Length + 1);
@@ -124,24 +124,24 @@ internal sealed class ChunkedBody
         while (i < line.Length && HexValue(line[i]) is var v and >= 0)
         {
             // Leading zeros are allowed (1*HEXDIG); more than 15 significant digits could overflow.
-            if ((significant > 0 || v > 0) && ++significant > 15) throw HttpRejection.BadRequest("chunk size too large");
+            if ((significant > 0 || v > 0) && ++significant > 15) HttpRejection.Throw(RequestRejectionReason.ChunkSizeTooLarge);
             size = (size << 4) | (long)v;
             i++;
         }
-        if (i == 0) throw HttpRejection.BadRequest("invalid chunk size");
+        if (i == 0) HttpRejection.Throw(RequestRejectionReason.InvalidChunkSize);
         while (i < line.Length)
         {
             i = SkipBws(line, i);
-            if (i >= line.Length || line[i] != (byte)';') throw HttpRejection.BadRequest("invalid chunk extension");
+            if (i >= line.Length || line[i] != (byte)';') HttpRejection.Throw(RequestRejectionReason.InvalidChunkExtension);
             i = SkipBws(line, i + 1);
             var name = Token(line, i);
-            if (name == 0) throw HttpRejection.BadRequest("invalid chunk extension");
+            if (name == 0) HttpRejection.Throw(RequestRejectionReason.InvalidChunkExtension);
             i = SkipBws(line, i + name);
             if (i < line.Length && line[i] == (byte)'=')
             {
                 i = SkipBws(line, i + 1);
                 var value = i < line.Length && line[i] == (byte)'"' ? QuotedString(line, i) : Token(line, i);
-                if (value == 0) throw HttpRejection.BadRequest("invalid chunk extension");
+                if (value == 0) HttpRejection.Throw(RequestRejectionReason.InvalidChunkExtension);
                 i += value;
             }
         }
@@ -189,15 +189,15 @@ internal sealed class ChunkedBody
     private static void CheckTrailerField(ReadOnlySpan<byte> line)
     {
         var colon = line.IndexOf((byte)':');
-        if (colon <= 0 || line[..colon].ContainsAnyExcept(s_tchar)) throw HttpRejection.BadRequest("malformed trailer field");
+        if (colon <= 0 || line[..colon].ContainsAnyExcept(s_tchar)) HttpRejection.Throw(RequestRejectionReason.MalformedTrailerField);
         foreach (var b in line[(colon + 1)..])
         {
-            if (b is < 0x20 and not (byte)'\t' || b == 0x7F) throw HttpRejection.BadRequest("control character in a trailer field");
+            if (b is < 0x20 and not (byte)'\t' || b == 0x7F) HttpRejection.Throw(RequestRejectionReason.ControlCharacterInTrailerField);
         }
         var name = line[..colon];
         foreach (var forbidden in s_forbiddenTrailers)
         {
-            if (Ascii.EqualsIgnoreCase(name, forbidden)) throw HttpRejection.BadRequest($"{forbidden} is not allowed in a trailer");
+            if (Ascii.EqualsIgnoreCase(name, forbidden)) HttpRejection.Throw(RequestRejectionReason.ForbiddenTrailerField, forbidden);
         }
     }
 }

@@ -158,7 +158,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             head = h;
             if (head.ExpectContinue && (head.ContentLength > 0 || head.Chunked))
             {
-                if (head.ContentLength > limits.MaxRequestBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
+                if (head.ContentLength > limits.MaxRequestBodySize) HttpRejection.Throw(RequestRejectionReason.RequestBodyTooLarge);
                 // A client that sent the body without waiting gets no interim response (a late 100 could be taken
                 // for the answer to its next request).
                 if (!BodyAlreadyArriving(reader))
@@ -244,7 +244,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             }
             catch (OperationCanceledException) when (!serverStopping.IsCancellationRequested)
             {
-                if (sawBytes) throw new HttpRejection(408, "request_timeout", "request headers not received in time");
+                if (sawBytes) HttpRejection.Throw(RequestRejectionReason.RequestHeadersTimeout);
                 return null;
             }
             var buffer = result.Buffer;
@@ -274,7 +274,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
             if (result.IsCompleted)
             {
                 if (buffer.IsEmpty || IsOnlyBlankLines(buffer)) return null;
-                throw HttpRejection.BadRequest("connection closed in the middle of a request head");
+                HttpRejection.Throw(RequestRejectionReason.ClosedInRequestHead);
             }
         }
     }
@@ -299,7 +299,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         _body.Clear();
         if (!head.Chunked && (head.ContentLength ?? 0) == 0) return ReadOnlyMemory<byte>.Empty;
         var length = head.ContentLength ?? 0;
-        if (length > limits.MaxRequestBodySize) throw new HttpRejection(413, "payload_too_large", "request body too large");
+        if (length > limits.MaxRequestBodySize) HttpRejection.Throw(RequestRejectionReason.RequestBodyTooLarge);
         var chunked = head.Chunked ? _chunked ??= new ChunkedBody() : null;
         chunked?.Reset(_body, limits);
         // Room for the whole body up front, but only up to a modest size: a client that announces a megabyte and
@@ -341,7 +341,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
                 consumedBefore += buffer.Slice(0, used).Length;
                 reader.AdvanceTo(used, buffer.End);
             }
-            if (result.IsCompleted) throw HttpRejection.BadRequest("connection closed before the whole body arrived");
+            if (result.IsCompleted) HttpRejection.Throw(RequestRejectionReason.ClosedInRequestBody);
         }
     }
 
@@ -358,7 +358,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
         }
         catch (OperationCanceledException) when (!serverStopping.IsCancellationRequested)
         {
-            throw new HttpRejection(408, "request_timeout", "request body arrived too slowly");
+            throw HttpRejection.Create(RequestRejectionReason.RequestBodyTimeout);
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace RogerRat.Http.Server;
@@ -62,9 +64,9 @@ internal static class HttpParser
             {
                 Span<byte> start = stackalloc byte[(int)Math.Min(window.Length, MethodProbeLength)];
                 window.Slice(0, start.Length).CopyTo(start);
-                throw RequestLineTooLong(start);
+                ThrowRequestLineTooLong(start);
             }
-            if (buffer.Length >= maxHead) throw new HttpRejection(431, "headers_too_large", "request header fields too large");
+            if (buffer.Length >= maxHead) HttpRejection.Throw(RequestRejectionReason.HeadersTooLarge);
             var previous = scanned > 0 ? window.Slice(scanned - 1, 1).FirstSpan[0] : (byte)0;
             CheckPartialHead(window.Slice(scanned), previous, inRequestLine: head.PartialChecked == 0);
             CheckCompleteLines(window, head, scanned);
@@ -93,11 +95,12 @@ internal static class HttpParser
 
     // 414 when the target is what is too long; a method that never ends (no space within the limit) or is not a token
     // is a malformed request line, 400.
-    private static HttpRejection RequestLineTooLong(ReadOnlySpan<byte> start)
+    [DoesNotReturn, StackTraceHidden]
+    private static void ThrowRequestLineTooLong(ReadOnlySpan<byte> start)
     {
         var sp = start.IndexOf((byte)' ');
         var methodOk = sp > 0 && !start[..sp].ContainsAnyExcept(s_tchar);
-        return methodOk ? new HttpRejection(414, "uri_too_long", "request line too long") : HttpRejection.BadRequest("malformed request line");
+        HttpRejection.Throw(methodOk ? RequestRejectionReason.RequestLineTooLong : RequestRejectionReason.MalformedRequestLine);
     }
 
     // The lines of an unfinished head that are already whole are checked now (request line in full, header lines for
@@ -128,7 +131,7 @@ internal static class HttpParser
             while (offset < length)
             {
                 var lineEnd = IndexOfLineEnd(bytes[offset..]);
-                if (lineEnd == 0) throw HttpRejection.BadRequest("empty header line");
+                if (lineEnd == 0) HttpRejection.Throw(RequestRejectionReason.EmptyHeaderLine);
                 CheckHeaderLine(bytes.Slice(offset, lineEnd));
                 offset += lineEnd + 2;
             }
@@ -149,10 +152,10 @@ internal static class HttpParser
         {
             foreach (var b in segment.Span)
             {
-                if (b == (byte)'\n' && previous != (byte)'\r') throw HttpRejection.BadRequest("bare LF in request head");
-                if (previous == (byte)'\r' && b != (byte)'\n') throw HttpRejection.BadRequest("bare CR in request head");
+                if (b == (byte)'\n' && previous != (byte)'\r') HttpRejection.Throw(RequestRejectionReason.BareLineFeedInHead);
+                if (previous == (byte)'\r' && b != (byte)'\n') HttpRejection.Throw(RequestRejectionReason.BareCarriageReturnInHead);
                 if (b == (byte)'\n') inRequestLine = false;
-                else if (inRequestLine && b != (byte)'\r' && (b < 0x20 || b == 0x7F)) throw HttpRejection.BadRequest("invalid character in request line");
+                else if (inRequestLine && b != (byte)'\r' && (b < 0x20 || b == 0x7F)) HttpRejection.Throw(RequestRejectionReason.InvalidCharacterInRequestLine);
                 previous = b;
             }
         }
@@ -163,18 +166,18 @@ internal static class HttpParser
         // bytes end right before the final CRLFCRLF; every line inside ends with CRLF except the last.
         var lineEnd = IndexOfLineEnd(bytes);
         var requestLineLength = lineEnd < 0 ? bytes.Length : lineEnd;
-        if (requestLineLength > limits.MaxRequestLineSize) throw RequestLineTooLong(bytes[..limits.MaxRequestLineSize]);
+        if (requestLineLength > limits.MaxRequestLineSize) ThrowRequestLineTooLong(bytes[..limits.MaxRequestLineSize]);
         ParseRequestLine(bytes[..requestLineLength], head);
 
         var offset = lineEnd < 0 ? bytes.Length : lineEnd + 2;
-        if (bytes.Length - offset > limits.MaxRequestHeadersTotalSize) throw new HttpRejection(431, "headers_too_large", "request header fields too large");
+        if (bytes.Length - offset > limits.MaxRequestHeadersTotalSize) HttpRejection.Throw(RequestRejectionReason.HeadersTooLarge);
         while (offset < bytes.Length)
         {
             var rest = bytes[offset..];
             var end = IndexOfLineEnd(rest);
             var lineLength = end < 0 ? rest.Length : end;
-            if (lineLength == 0) throw HttpRejection.BadRequest("empty header line");
-            if (head.HeaderCount >= limits.MaxRequestHeaderCount) throw new HttpRejection(431, "headers_too_large", "too many header fields");
+            if (lineLength == 0) HttpRejection.Throw(RequestRejectionReason.EmptyHeaderLine);
+            if (head.HeaderCount >= limits.MaxRequestHeaderCount) HttpRejection.Throw(RequestRejectionReason.TooManyHeaders);
             ParseHeaderLine(bytes, offset, lineLength, head);
             offset += end < 0 ? rest.Length : end + 2;
         }
@@ -186,27 +189,27 @@ internal static class HttpParser
     {
         var i = s.IndexOfAny((byte)'\r', (byte)'\n');
         if (i < 0) return -1;
-        if (s[i] == (byte)'\n') throw HttpRejection.BadRequest("bare LF in request head");
-        if (i + 1 >= s.Length || s[i + 1] != (byte)'\n') throw HttpRejection.BadRequest("bare CR in request head");
+        if (s[i] == (byte)'\n') HttpRejection.Throw(RequestRejectionReason.BareLineFeedInHead);
+        if (i + 1 >= s.Length || s[i + 1] != (byte)'\n') HttpRejection.Throw(RequestRejectionReason.BareCarriageReturnInHead);
         return i;
     }
 
     private static void ParseRequestLine(ReadOnlySpan<byte> line, HttpRequestHead head)
     {
         var sp1 = line.IndexOf((byte)' ');
-        if (sp1 <= 0) throw HttpRejection.BadRequest("malformed request line");
+        if (sp1 <= 0) HttpRejection.Throw(RequestRejectionReason.MalformedRequestLine);
         var method = line[..sp1];
-        if (method.ContainsAnyExcept(s_tchar)) throw HttpRejection.BadRequest("invalid method");
+        if (method.ContainsAnyExcept(s_tchar)) HttpRejection.Throw(RequestRejectionReason.InvalidMethod);
         var afterMethod = line[(sp1 + 1)..];
         var sp2 = afterMethod.IndexOf((byte)' ');
-        if (sp2 <= 0) throw HttpRejection.BadRequest("malformed request line");
+        if (sp2 <= 0) HttpRejection.Throw(RequestRejectionReason.MalformedRequestLine);
         var target = afterMethod[..sp2];
         var version = afterMethod[(sp2 + 1)..];
         foreach (var b in target)
         {
             // A fragment is never part of a request-target (RFC 9112 §3.2): '#' is refused with the control characters.
             // So is '\', never valid in a URI (RFC 3986) and read as '/' by some servers behind or in front of us.
-            if (b is <= 0x20 or >= 0x7F or (byte)'#' or (byte)'\\') throw HttpRejection.BadRequest("invalid character in request target");
+            if (b is <= 0x20 or >= 0x7F or (byte)'#' or (byte)'\\') HttpRejection.Throw(RequestRejectionReason.InvalidCharacterInRequestTarget);
         }
         var options = method.SequenceEqual("OPTIONS"u8);
         var connect = method.SequenceEqual("CONNECT"u8);
@@ -215,26 +218,26 @@ internal static class HttpParser
         if (connect)
         {
             // authority-form is CONNECT's only form; a well-formed one is understood and refused (we are no proxy).
-            if (!IsAuthorityForm(target)) throw HttpRejection.BadRequest("CONNECT needs an authority-form target");
+            if (!IsAuthorityForm(target)) HttpRejection.Throw(RequestRejectionReason.ConnectWithoutAuthorityForm);
         }
         else if (target.Length == 1 && target[0] == (byte)'*')
         {
-            if (!options) throw HttpRejection.BadRequest("the asterisk-form target is only for OPTIONS");
+            if (!options) HttpRejection.Throw(RequestRejectionReason.AsteriskFormWithoutOptions);
         }
         else if (target[0] != (byte)'/' && !absolute)
         {
-            throw HttpRejection.BadRequest("invalid request target");
+            HttpRejection.Throw(RequestRejectionReason.InvalidRequestTarget);
         }
         if (version.SequenceEqual("HTTP/1.1"u8)) head.MinorVersion = 1;
         else if (version.SequenceEqual("HTTP/1.0"u8)) head.MinorVersion = 0;
         else if (version.Length == 8 && version.StartsWith("HTTP/"u8) && char.IsAsciiDigit((char)version[5]) && version[6] == (byte)'.' && char.IsAsciiDigit((char)version[7]))
         {
-            throw new HttpRejection(505, "http_version_not_supported", "HTTP version not supported");
+            HttpRejection.Throw(RequestRejectionReason.HttpVersionNotSupported);
         }
-        else throw HttpRejection.BadRequest("malformed HTTP version");
+        else HttpRejection.Throw(RequestRejectionReason.MalformedHttpVersion);
         head.MethodRange = new HttpRequestHead.Range(0, sp1);
         head.TargetRange = new HttpRequestHead.Range(sp1 + 1, sp2);
-        if (connect) throw new HttpRejection(501, "not_implemented", "CONNECT is not supported");
+        if (connect) HttpRejection.Throw(RequestRejectionReason.ConnectNotSupported);
     }
 
     // host ":" port, the port all digits (RFC 9112 §3.2.3).
@@ -263,14 +266,14 @@ internal static class HttpParser
     /// characters in the value. Returns the colon's index.</summary>
     private static int CheckHeaderLine(ReadOnlySpan<byte> line)
     {
-        if (line[0] is (byte)' ' or (byte)'\t') throw HttpRejection.BadRequest("obsolete line folding is not allowed");
+        if (line[0] is (byte)' ' or (byte)'\t') HttpRejection.Throw(RequestRejectionReason.ObsoleteLineFolding);
         var colon = line.IndexOf((byte)':');
-        if (colon < 0) throw HttpRejection.BadRequest("header line without a colon");
-        if (colon == 0) throw HttpRejection.BadRequest("empty header name");
-        if (line[..colon].ContainsAnyExcept(s_tchar)) throw HttpRejection.BadRequest("invalid header name (whitespace before the colon or a bad character)");
+        if (colon < 0) HttpRejection.Throw(RequestRejectionReason.HeaderLineWithoutColon);
+        if (colon == 0) HttpRejection.Throw(RequestRejectionReason.EmptyHeaderName);
+        if (line[..colon].ContainsAnyExcept(s_tchar)) HttpRejection.Throw(RequestRejectionReason.InvalidHeaderName);
         foreach (var b in line[(colon + 1)..])
         {
-            if (b is < 0x20 and not (byte)'\t' || b == 0x7F) throw HttpRejection.BadRequest("control character in a header value");
+            if (b is < 0x20 and not (byte)'\t' || b == 0x7F) HttpRejection.Throw(RequestRejectionReason.ControlCharacterInHeaderValue);
         }
         return colon;
     }
@@ -298,21 +301,21 @@ internal static class HttpParser
                 hostCount++;
                 hostValue = h.Value;
                 // Empty only when the target has no authority, which an origin server's never lacks (RFC 9112 §3.2).
-                if (!IsHost(value)) throw HttpRejection.BadRequest("invalid Host header");
+                if (!IsHost(value)) HttpRejection.Throw(RequestRejectionReason.InvalidHost);
             }
             else if (Ascii.EqualsIgnoreCase(name, "Content-Type"u8))
             {
-                if (++contentTypeCount > 1) throw HttpRejection.BadRequest("duplicate Content-Type");
+                if (++contentTypeCount > 1) HttpRejection.Throw(RequestRejectionReason.DuplicateContentType);
             }
             else if (name.Contains((byte)'_') && IsFramingLookalike(name))
             {
                 // Content_Length / Transfer_Encoding: a front end that maps '_' to '-' would frame this differently.
-                throw HttpRejection.BadRequest("header name looks like a framing field");
+                HttpRejection.Throw(RequestRejectionReason.FramingLookalikeHeaderName);
             }
             else if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
             {
                 var length = ParseContentLength(value);
-                if (head.ContentLength is { } previous && previous != length) throw HttpRejection.BadRequest("conflicting Content-Length");
+                if (head.ContentLength is { } previous && previous != length) HttpRejection.Throw(RequestRejectionReason.ConflictingContentLength);
                 head.ContentLength = length;
             }
             else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
@@ -340,27 +343,27 @@ internal static class HttpParser
                 expectContinue &= Ascii.EqualsIgnoreCase(value, "100-continue"u8);
             }
         }
-        if (head.MinorVersion == 1 && hostCount == 0) throw HttpRejection.BadRequest("missing Host header");
-        if (hostCount > 1) throw HttpRejection.BadRequest("duplicate Host header");
+        if (head.MinorVersion == 1 && hostCount == 0) HttpRejection.Throw(RequestRejectionReason.MissingHost);
+        if (hostCount > 1) HttpRejection.Throw(RequestRejectionReason.DuplicateHost);
         if (head.AbsoluteForm && hostCount == 1 && !Ascii.EqualsIgnoreCase(bytes.Slice(hostValue.Start, hostValue.Length), Authority(bytes.Slice(head.TargetRange.Start, head.TargetRange.Length))))
         {
             // RFC 9112 §3.2.2 lets the target's authority win; refusing the disagreement leaves nothing to interpret.
-            throw HttpRejection.BadRequest("Host does not match the absolute-form target");
+            HttpRejection.Throw(RequestRejectionReason.HostMismatchesTarget);
         }
         if (teCount > 0)
         {
             // We reject Content-Length together with Transfer-Encoding outright (RFC 9112 §6.1 allows processing as
             // chunked and closing; refusing leaves no room for a front end to disagree with us).
-            if (head.ContentLength is not null) throw HttpRejection.BadRequest("both Content-Length and Transfer-Encoding");
-            if (head.MinorVersion == 0) throw HttpRejection.BadRequest("Transfer-Encoding on HTTP/1.0");
-            if (!transferEncodingFinalChunked) throw HttpRejection.BadRequest("Transfer-Encoding must end with chunked");
-            if (transferCodings > 1) throw new HttpRejection(501, "not_implemented", "only the chunked transfer coding is supported");
+            if (head.ContentLength is not null) HttpRejection.Throw(RequestRejectionReason.ContentLengthWithTransferEncoding);
+            if (head.MinorVersion == 0) HttpRejection.Throw(RequestRejectionReason.TransferEncodingOnHttp10);
+            if (!transferEncodingFinalChunked) HttpRejection.Throw(RequestRejectionReason.FinalTransferCodingNotChunked);
+            if (transferCodings > 1) HttpRejection.Throw(RequestRejectionReason.UnsupportedTransferCoding);
             head.Chunked = true;
         }
         head.KeepAlive = head.MinorVersion == 1 ? !connectionClose : connectionKeepAlive && !connectionClose;
         if (expectCount > 0)
         {
-            if (!expectContinue) throw new HttpRejection(417, "expectation_failed", "unsupported expectation");
+            if (!expectContinue) HttpRejection.Throw(RequestRejectionReason.UnsupportedExpectation);
             head.ExpectContinue = head.MinorVersion == 1;
         }
     }
@@ -386,13 +389,13 @@ internal static class HttpParser
 
     private static long ParseContentLength(ReadOnlySpan<byte> value)
     {
-        if (value.Length is 0 or > 18) throw HttpRejection.BadRequest("invalid Content-Length");
+        if (value.Length is 0 or > 18) HttpRejection.Throw(RequestRejectionReason.InvalidContentLength);
         // 1*DIGIT allows leading zeros, but some parsers read them as octal: refused, like any ambiguity in framing.
-        if (value.Length > 1 && value[0] == (byte)'0') throw HttpRejection.BadRequest("leading zero in Content-Length");
+        if (value.Length > 1 && value[0] == (byte)'0') HttpRejection.Throw(RequestRejectionReason.LeadingZeroInContentLength);
         long n = 0;
         foreach (var c in value)
         {
-            if (c is < (byte)'0' or > (byte)'9') throw HttpRejection.BadRequest("invalid Content-Length");
+            if (c is < (byte)'0' or > (byte)'9') HttpRejection.Throw(RequestRejectionReason.InvalidContentLength);
             n = n * 10 + (c - '0');
         }
         return n;

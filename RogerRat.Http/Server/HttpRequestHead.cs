@@ -25,7 +25,6 @@ internal sealed class HttpRequestHead
     }
 
     private byte[] _bytes = [];
-    private int _length;
     private HeaderRange[] _headers = new HeaderRange[16];
     private string? _method;
     private string? _target;
@@ -92,7 +91,6 @@ internal sealed class HttpRequestHead
             if (_bytes.Length > 0) ArrayPool<byte>.Shared.Return(_bytes);
             _bytes = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1024));
         }
-        _length = length;
         HeaderCount = 0;
         ContentLength = null;
         Chunked = KeepAlive = ExpectContinue = AbsoluteForm = false;

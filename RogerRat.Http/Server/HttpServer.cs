@@ -40,8 +40,6 @@ public sealed class HttpServer : IAsyncDisposable
     /// <summary>The bound address (with the real port when 0 was asked).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint?)_listener?.LocalEndPoint ?? throw new InvalidOperationException("not started");
 
-    public int ConnectionCount => _connections.Count;
-
     public Task StartAsync()
     {
         var listener = new Socket(_options.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);

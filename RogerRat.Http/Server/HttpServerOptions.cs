@@ -11,5 +11,5 @@ public sealed class HttpServerOptions
     public HttpServerLimits Limits { get; } = new();
 
     /// <summary>Pending connections the OS queues before accept.</summary>
-    public int Backlog { get; set; } = 512;
+    public int Backlog { get; set => field = OptionGuard.Positive(value); } = 512;
 }
