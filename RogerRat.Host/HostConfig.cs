@@ -102,26 +102,23 @@ internal static class HostConfig
         T("Http", nameof(HttpServerLimits.ShutdownDrainTimeout), t => t.Http.Limits.ShutdownDrainTimeout, (t, v) => t.Http.Limits.ShutdownDrainTimeout = v),
         I("Http", nameof(HttpServerOptions.Backlog), t => t.Http.Backlog, (t, v) => t.Http.Backlog = v),
 
-        D("Api", nameof(HubServiceOptions.ListenDefaultSeconds), t => t.Api.ListenDefaultSeconds, (t, v) => t.Api.ListenDefaultSeconds = Seconds(v)),
-        D("Api", nameof(HubServiceOptions.ListenMaxSeconds), t => t.Api.ListenMaxSeconds, (t, v) => t.Api.ListenMaxSeconds = Seconds(v)),
-        D("Api", nameof(HubServiceOptions.WaitDefaultSeconds), t => t.Api.WaitDefaultSeconds, (t, v) => t.Api.WaitDefaultSeconds = Seconds(v)),
-        D("Api", nameof(HubServiceOptions.WaitMaxSeconds), t => t.Api.WaitMaxSeconds, (t, v) => t.Api.WaitMaxSeconds = Seconds(v)),
-        I("Api", nameof(HubServiceOptions.HistoryDefault), t => t.Api.HistoryDefault, (t, v) => t.Api.HistoryDefault = v >= 1 ? v : throw new ArgumentOutOfRangeException(nameof(HubServiceOptions.HistoryDefault), v, "must be 1 or more")),
-        I("Api", nameof(HubServiceOptions.HistoryMax), t => t.Api.HistoryMax, (t, v) => t.Api.HistoryMax = v >= 1 ? v : throw new ArgumentOutOfRangeException(nameof(HubServiceOptions.HistoryMax), v, "must be 1 or more")),
+        D("Api", nameof(HubServiceOptions.ListenDefaultSeconds), t => t.Api.ListenDefaultSeconds, (t, v) => t.Api.ListenDefaultSeconds = v),
+        D("Api", nameof(HubServiceOptions.ListenMaxSeconds), t => t.Api.ListenMaxSeconds, (t, v) => t.Api.ListenMaxSeconds = v),
+        D("Api", nameof(HubServiceOptions.WaitDefaultSeconds), t => t.Api.WaitDefaultSeconds, (t, v) => t.Api.WaitDefaultSeconds = v),
+        D("Api", nameof(HubServiceOptions.WaitMaxSeconds), t => t.Api.WaitMaxSeconds, (t, v) => t.Api.WaitMaxSeconds = v),
+        I("Api", nameof(HubServiceOptions.HistoryDefault), t => t.Api.HistoryDefault, (t, v) => t.Api.HistoryDefault = v),
+        I("Api", nameof(HubServiceOptions.HistoryMax), t => t.Api.HistoryMax, (t, v) => t.Api.HistoryMax = v),
         Rate(0, nameof(Core.Service.RateLimits.SendsPerMinute)),
         Rate(1, nameof(Core.Service.RateLimits.BandSendsPerMinute)),
         Rate(2, nameof(Core.Service.RateLimits.CreatesPerMinute)),
         Rate(3, nameof(Core.Service.RateLimits.JoinsPerMinute)),
 
-        I("Mcp", nameof(McpHubOptions.MaxSessions), t => t.Mcp.MaxSessions, (t, v) => t.Mcp.MaxSessions = v > 0 ? v : throw new ArgumentOutOfRangeException(nameof(McpHubOptions.MaxSessions), v, "must be positive")),
-        T("Mcp", nameof(McpHubOptions.SessionIdleLifetime), t => t.Mcp.SessionIdleLifetime, (t, v) => t.Mcp.SessionIdleLifetime = v > TimeSpan.Zero ? v : throw new ArgumentOutOfRangeException(nameof(McpHubOptions.SessionIdleLifetime), v, "must be positive")),
+        I("Mcp", nameof(McpHubOptions.MaxSessions), t => t.Mcp.MaxSessions, (t, v) => t.Mcp.MaxSessions = v),
+        T("Mcp", nameof(McpHubOptions.SessionIdleLifetime), t => t.Mcp.SessionIdleLifetime, (t, v) => t.Mcp.SessionIdleLifetime = v),
         I("Mcp", nameof(McpEndpointLimits.MaxBatchSize), t => t.Mcp.Limits.MaxBatchSize, (t, v) => t.Mcp.Limits.MaxBatchSize = v),
         I("Mcp", nameof(McpEndpointLimits.MaxSubscriptionsPerSession), t => t.Mcp.Limits.MaxSubscriptionsPerSession, (t, v) => t.Mcp.Limits.MaxSubscriptionsPerSession = v),
         I("Mcp", nameof(McpEndpointLimits.MaxSubscriptionUriLength), t => t.Mcp.Limits.MaxSubscriptionUriLength, (t, v) => t.Mcp.Limits.MaxSubscriptionUriLength = v),
     ];
-
-    private static double Seconds(double v, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(v))] string name = "") =>
-        v > 0 && double.IsFinite(v) ? v : throw new ArgumentOutOfRangeException(name, v, "must be a positive number of seconds");
 
     /// <summary>Reads <paramref name="path"/> (if any), then the limit flags (already merged over their env vars), into
     /// fresh options and <paramref name="http"/>; returns an error message or null.</summary>

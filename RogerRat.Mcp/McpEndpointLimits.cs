@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using RogerRat.Core;
 
 namespace RogerRat.Mcp;
 
@@ -8,16 +8,11 @@ public sealed class McpEndpointLimits
     /// <summary>Most messages in one JSON-RPC batch (protocol 2025-03-26, the only one with batches); a longer batch
     /// is refused whole with -32600 and 400. It bounds the work and the answer one request can ask for: a 1 MiB batch
     /// of tools/list calls would otherwise be answered with about 85 MB.</summary>
-    public int MaxBatchSize { get; set => field = Positive(value); } = 100;
+    public int MaxBatchSize { get; set => field = OptionGuard.Positive(value); } = 100;
 
     /// <summary>Most resource subscriptions one session keeps; past it resources/subscribe is -32602.</summary>
-    public int MaxSubscriptionsPerSession { get; set => field = Positive(value); } = 100;
+    public int MaxSubscriptionsPerSession { get; set => field = OptionGuard.Positive(value); } = 100;
 
     /// <summary>Longest resource URI a session may subscribe to, in characters; longer is -32602.</summary>
-    public int MaxSubscriptionUriLength { get; set => field = Positive(value); } = 2048;
-
-    // Validated in the setter, as every options class is (RogerRat.Http's OptionGuard says how), with its helper here:
-    // libraries share no internals.
-    private static T Positive<T>(T value, [CallerMemberName] string option = "") where T : struct, IComparable<T> =>
-        value.CompareTo(default) > 0 ? value : throw new ArgumentOutOfRangeException(option, value, "must be positive");
+    public int MaxSubscriptionUriLength { get; set => field = OptionGuard.Positive(value); } = 2048;
 }

@@ -1,6 +1,7 @@
 namespace RogerRat.Core.Service;
 
-/// <summary>Settings of the service layer both faces share. Every limit has its default here and nowhere else.</summary>
+/// <summary>Settings of the service layer both faces share. Every limit has its default here and nowhere else, and
+/// checks its range where it is set (<see cref="OptionGuard"/>).</summary>
 public sealed class HubServiceOptions
 {
     /// <summary>Public origin used in every generated URL, e.g. <c>http://127.0.0.1:7424</c>.</summary>
@@ -17,22 +18,22 @@ public sealed class HubServiceOptions
     public RateLimits RateLimits { get; set; } = RateLimits.None;
 
     /// <summary>Default listen timeout, seconds (reference: 30).</summary>
-    public double ListenDefaultSeconds { get; set; } = 30;
+    public double ListenDefaultSeconds { get; set => field = OptionGuard.PositiveSeconds(value); } = 30;
 
     /// <summary>Longest listen, seconds (reference: 60).</summary>
-    public double ListenMaxSeconds { get; set; } = 60;
+    public double ListenMaxSeconds { get; set => field = OptionGuard.PositiveSeconds(value); } = 60;
 
     /// <summary>Default wait timeout, seconds (reference: 120).</summary>
-    public double WaitDefaultSeconds { get; set; } = 120;
+    public double WaitDefaultSeconds { get; set => field = OptionGuard.PositiveSeconds(value); } = 120;
 
     /// <summary>Longest wait, seconds (reference: 300).</summary>
-    public double WaitMaxSeconds { get; set; } = 300;
+    public double WaitMaxSeconds { get; set => field = OptionGuard.PositiveSeconds(value); } = 300;
 
     /// <summary>Default <c>n</c> of history (reference: 20).</summary>
-    public int HistoryDefault { get; set; } = 20;
+    public int HistoryDefault { get; set => field = OptionGuard.Positive(value); } = 20;
 
     /// <summary>Largest <c>n</c> of history (reference: 100); the ring's capacity bounds it too.</summary>
-    public int HistoryMax { get; set; } = 100;
+    public int HistoryMax { get; set => field = OptionGuard.Positive(value); } = 100;
 }
 
 /// <summary>Per-address limits per sliding minute; 0 = unlimited.</summary>
