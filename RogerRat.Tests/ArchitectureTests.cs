@@ -42,7 +42,7 @@ public class ArchitectureTests
         // Read from the metadata, not through reflection: every type a Server type names in its base type, interfaces,
         // attributes, constraints, field, method, property and local signatures, and every type, method and field token
         // in its IL (the compiler's nested state machines and closures count as their outer type's).
-        var references = ServerTypeReferences(typeof(RogerRat.Http.Server.HttpServer).Assembly.Location);
+        var references = TypeReferences(typeof(RogerRat.Http.Server.HttpServer).Assembly.Location, ns => ns == "RogerRat.Http.Server");
         Assert.Contains(references, r => r.To == "System.IO.Pipelines.PipeReader"); // the scan sees what Server uses
         var forbidden = references
             .Where(r => r.To.StartsWith("RogerRat.Core.", StringComparison.Ordinal) || r.To.StartsWith("RogerRat.Http.Api.", StringComparison.Ordinal))
@@ -53,9 +53,25 @@ public class ArchitectureTests
         Assert.True(forbidden.Length == 0, "Server types that use Core or Http.Api:\n" + string.Join("\n", forbidden));
     }
 
-    private const string ServerNamespace = "RogerRat.Http.Server";
+    [Fact]
+    public void Mcp_uses_no_REST_type_but_the_embedding_entry_point()
+    {
+        // MCP reaches the hub through the service layer (Core) and is mounted on HubServer's router; RestApi, its
+        // errors and its documents are the other face's.
+        var references = TypeReferences(typeof(RogerRat.Mcp.McpEndpoint).Assembly.Location, ns => ns.StartsWith("RogerRat.Mcp", StringComparison.Ordinal));
+        Assert.Contains(references, r => r.To == "RogerRat.Core.Service.HubService"); // the scan sees what MCP uses
+        var forbidden = references
+            .Where(r => r.To.StartsWith("RogerRat.Http.Api.", StringComparison.Ordinal) && !s_entryPoint.Contains(r.To))
+            .Select(r => $"{r.From} -> {r.To}")
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.True(forbidden.Length == 0, "MCP types that use REST types:\n" + string.Join("\n", forbidden));
+    }
 
-    private static List<(string From, string To)> ServerTypeReferences(string path)
+    private static readonly string[] s_entryPoint = [typeof(RogerRat.Http.Api.HubServer).FullName!, typeof(RogerRat.Http.Api.HubServerOptions).FullName!];
+
+    private static List<(string From, string To)> TypeReferences(string path, Func<string, bool> inNamespace)
     {
         using var pe = new PEReader(File.OpenRead(path));
         var md = pe.GetMetadataReader();
@@ -63,7 +79,7 @@ public class ArchitectureTests
         var found = new List<(string From, string To)>();
         foreach (var handle in md.TypeDefinitions)
         {
-            if (names.NamespaceOf(handle) != ServerNamespace) continue;
+            if (!inNamespace(names.NamespaceOf(handle))) continue;
             var from = names.Of(handle);
             names.Seen.Clear();
             Collect(md, pe, names, handle);
