@@ -104,6 +104,7 @@ public static class HubErrors
     // Request bodies and tool arguments: refused once, before any field is read.
     public static HubError InvalidJsonBody(string detail) => new(HubErrorReason.InvalidJson, $"request body is not valid JSON: {detail}");
     public static readonly HubError BodyNotObject = new(HubErrorReason.InvalidBody, "request body must be a JSON object");
+    public static readonly HubError ArgumentsNotObject = new(HubErrorReason.InvalidBody, "arguments must be a JSON object");
     public static HubError FieldNotString(string field) => new(HubErrorReason.Invalid, $"{field} must be a string");
 
     // Send.

@@ -24,10 +24,10 @@ public static class QueryValues
             : throw new HubException(HubErrors.SinceOutOfRange);
     }
 
-    /// <summary>A timeout in seconds, clamped to 1..<paramref name="max"/>; <paramref name="fallback"/> when absent.</summary>
+    /// <summary>A timeout in seconds, clamped to 1..<paramref name="max"/>; <paramref name="fallback"/> (clamped too) when absent.</summary>
     public static double Seconds(string? raw, double fallback, double max)
     {
-        if (string.IsNullOrEmpty(raw)) return fallback;
+        if (string.IsNullOrEmpty(raw)) return Math.Clamp(fallback, 1, max);
         if (!TryParseFinite(raw, out var seconds)) throw new HubException(HubErrors.TimeoutNotNumeric);
         return Math.Clamp(seconds, 1, max);
     }

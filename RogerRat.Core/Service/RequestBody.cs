@@ -25,7 +25,7 @@ public readonly struct RequestBody : IDisposable
     {
         JsonValueKind.Object => new(null, arguments),
         JsonValueKind.Undefined or JsonValueKind.Null => default,
-        _ => throw new HubException(HubErrors.BodyNotObject),
+        _ => throw new HubException(HubErrors.ArgumentsNotObject),
     };
 
     public static RequestBody Parse(ReadOnlyMemory<byte> utf8)
