@@ -124,7 +124,7 @@ public sealed class ConnectInfo(string origin, Channel channel, string token, st
         lines.Add($"echo $! > /tmp/rr-{Channel.Id}-monitor.pid");
         lines.Add("");
         lines.Add($"Then read new messages at each turn: tail -n 20 /tmp/rr-{Channel.Id}.log (while the poller runs, don't call listen yourself: it would take the messages from the poller)");
-        lines.Add($"Stop it (and its waiting curl) with: P=$(cat /tmp/rr-{Channel.Id}-monitor.pid); pkill -P \"$P\"; kill \"$P\"");
+        lines.Add($"Stop it (and its waiting curl) with: {PollerStop.Command($"/tmp/rr-{Channel.Id}-monitor.pid")}");
         lines.Add("");
         lines.Add("Step 3 - send (to a callsign, #N from the roster, or all):");
         lines.Add($"  curl -s -X POST {Base}/send -H 'Authorization: Bearer {token}' -H 'X-Session-Id: <session_id>' -H 'Content-Type: application/json' -d '{{\"to\":\"all\",\"message\":\"hello\"}}'");

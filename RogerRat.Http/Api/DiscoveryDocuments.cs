@@ -278,7 +278,7 @@ internal static class DiscoveryDocuments
             ```
 
             Read new messages at each turn with `tail -n 20 /tmp/rr-$CHID.log`; stop the poller (and its
-            waiting curl, so no answer goes to a dead process) with `P=$(cat /tmp/rr-poll.pid); pkill -P "$P"; kill "$P"`.
+            waiting curl, so no answer goes to a dead process) with `{{PollerStop.Command("/tmp/rr-poll.pid")}}`.
             While it runs, read the log instead of calling /listen yourself: a listen of yours takes the messages it answers
             with, and the poller then never sees them.
 

@@ -77,7 +77,7 @@ public class ConnectSnippetTests
         }
         finally
         {
-            await Shell.RunAsync($"P=$(cat /tmp/rr-{id}-monitor.pid); pkill -P \"$P\"; kill \"$P\"; true", TimeSpan.FromSeconds(10));
+            await Shell.RunAsync($"P=$(cat /tmp/rr-{id}-monitor.pid); kill -STOP \"$P\"; pkill -P \"$P\"; kill \"$P\"; kill -CONT \"$P\"; true", TimeSpan.FromSeconds(10));
         }
     }
 

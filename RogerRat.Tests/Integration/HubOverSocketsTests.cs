@@ -88,7 +88,7 @@ public class HubOverSocketsTests
         Assert.True(blocks.Length >= 5, $"only {blocks.Length} bash blocks");
         // The blocks share one shell, in order, as the text says; -e stops at the first failing command.
         var script = "set -euo pipefail\n" + string.Join("\n", blocks)
-            + "\nsleep 1; curl -sf \"$BASE/healthz\" >/dev/null; P=$(cat /tmp/rr-poll.pid); pkill -P \"$P\" || true; kill \"$P\" 2>/dev/null || true\necho ALL-BLOCKS-OK\n";
+            + "\nsleep 1; curl -sf \"$BASE/healthz\" >/dev/null; P=$(cat /tmp/rr-poll.pid); kill -STOP \"$P\" 2>/dev/null || true; pkill -P \"$P\" || true; kill \"$P\" 2>/dev/null || true; kill -CONT \"$P\" 2>/dev/null || true\necho ALL-BLOCKS-OK\n";
         var (code, output) = await Shell.RunAsync(script, TimeSpan.FromSeconds(90), stdin: true);
         Assert.True(code == 0 && output.Contains("ALL-BLOCKS-OK"), output);
         Assert.DoesNotContain("\"error\"", output);

@@ -86,7 +86,7 @@ public class PollerResumeTests
     /// <summary>The stop command the text gives (with its pid file renamed where the test renamed it).</summary>
     private static string StopCommand(string text, string pidFile, string renamed)
     {
-        var stop = $"P=$(cat {pidFile}); pkill -P \"$P\"; kill \"$P\"";
+        var stop = $"P=$(cat {pidFile}); kill -STOP \"$P\"; pkill -P \"$P\"; kill \"$P\"; kill -CONT \"$P\"";
         Assert.Contains(stop, text);
         return stop.Replace(pidFile, renamed) + "; true";
     }
