@@ -48,7 +48,7 @@ public static class McpHubExtensions
         {
             GC.KeepAlive(gc);
             if (OriginAllowed(context.Request.Header("Origin"), hubOptions.Origin, options.AllowedOrigins)) return false;
-            await Json(context, 403, """{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"origin not allowed"}}""").ConfigureAwait(false);
+            await Json(context, 403, s_originRefused).ConfigureAwait(false);
             return true;
         }
 
@@ -57,7 +57,7 @@ public static class McpHubExtensions
             if (await OriginRefused(context).ConfigureAwait(false)) return;
             if (hubOptions.HubToken is not null && !HasHubToken(context, service))
             {
-                await Json(context, 401, """{"error":"this hub requires its token: Authorization: Bearer <hub token>","code":"unauthorized"}""").ConfigureAwait(false);
+                await Refuse(context, HubErrors.HubTokenRequired).ConfigureAwait(false);
                 return;
             }
             await endpoint.HandleAsync(context, unified[Presets.Resolve(context.Request.Header("Host"))], "").ConfigureAwait(false);
@@ -69,7 +69,7 @@ public static class McpHubExtensions
             var id = values["id"]!;
             if (!service.Hub.TryGetChannel(id, out var channel))
             {
-                await Json(context, 404, """{"error":"channel not found","code":"not_found"}""").ConfigureAwait(false);
+                await Refuse(context, HubErrors.ChannelNotFound).ConfigureAwait(false);
                 return;
             }
             if (context.Request.Method == "GET" && !(context.Request.Header("Accept") ?? "").Contains("application/json", StringComparison.OrdinalIgnoreCase))
@@ -83,7 +83,7 @@ public static class McpHubExtensions
             }
             if (!ChannelAuthorized(context, channel, service))
             {
-                await Json(context, 401, """{"error":"invalid bearer token","code":"unauthorized"}""").ConfigureAwait(false);
+                await Refuse(context, HubErrors.InvalidBearer).ConfigureAwait(false);
                 return;
             }
             var definition = perChannel.GetOrAdd(id, static (cid, t) =>
@@ -121,10 +121,16 @@ public static class McpHubExtensions
         return service.AcceptsHubToken(c.Request.Header("X-RogerRat-Token")) && Hub.IsAuthorized(channel, bearer);
     }
 
-    private static async ValueTask Json(HttpContext c, int status, string body)
+    private static readonly byte[] s_originRefused = """{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"origin not allowed"}}"""u8.ToArray();
+
+    // Refusals before any JSON-RPC is read: the catalogue's error, in the REST error shape, with the status HTTP gives it.
+    private static ValueTask Refuse(HttpContext c, HubError error) =>
+        Json(c, error.Reason == HubErrorReason.NotFound ? 404 : 401, WireJson.Error(error));
+
+    private static async ValueTask Json(HttpContext c, int status, byte[] body)
     {
         c.Response.StatusCode = status;
         c.Response.ContentType = "application/json";
-        await c.Response.WriteAsync(Encoding.UTF8.GetBytes(body)).ConfigureAwait(false);
+        await c.Response.WriteAsync(body).ConfigureAwait(false);
     }
 }
