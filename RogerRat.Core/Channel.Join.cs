@@ -25,7 +25,7 @@ public sealed partial class Channel
     /// Joins (reference §1.5): idempotent for the same session, adoption of the live session when the caller brought no
     /// session id of its own, 409 when it did, rename when the session held another callsign.
     /// </summary>
-    public JoinResult Join(JoinRequest request) => Wait(JoinAsync(request));
+    public JoinResult Join(JoinRequest request) => Acknowledge.Wait(JoinAsync(request));
 
     /// <summary><see cref="Join"/>, completing once the store holds the session (and a new callsign or identity key) durably.</summary>
     public ValueTask<JoinResult> JoinAsync(JoinRequest request, CancellationToken cancellationToken = default)
@@ -91,7 +91,7 @@ public sealed partial class Channel
             var ticket = StoreTicket.None;
             if (mintedKey is not null) cs.IdentityKeyHash = Secrets.HashToken(mintedKey);
             if (isNewCallsign || mintedKey is not null) ticket = _store.PutCallsign(new CallsignRecord(name, cs.IdentityKeyHash));
-            ticket = Latest(ticket, _store.PutSession(new SessionRecord(sessionId, name)));
+            ticket = StoreTicket.Latest(ticket, _store.PutSession(new SessionRecord(sessionId, name)));
             cs.Holder = session;
             cs.JoinedAt = now;
             _joinOrder.Add(cs);
@@ -100,13 +100,13 @@ public sealed partial class Channel
             if (_firstJoinedAt == 0) Volatile.Write(ref _firstJoinedAt, now);
             _counters.Join();
             AssertInvariants();
-            return AfterDurable(new JoinResult(sessionId, name, false, Roster(), JoinHistory(), mintedKey), ticket, cancellationToken);
+            return Acknowledge.After(_store, new JoinResult(sessionId, name, false, Roster(), JoinHistory(), mintedKey), ticket, cancellationToken);
         }
     }
 
     /// <summary>Leaves (reference §2.16): always succeeds; a joined session goes offline and leaves a tombstone.</summary>
     /// <returns>True when the session was joined.</returns>
-    public bool Leave(string? sessionId) => Wait(LeaveAsync(sessionId));
+    public bool Leave(string? sessionId) => Acknowledge.Wait(LeaveAsync(sessionId));
 
     /// <summary><see cref="Leave"/>, completing once the store has forgotten the session durably.</summary>
     public ValueTask<bool> LeaveAsync(string? sessionId, CancellationToken cancellationToken = default)
@@ -120,7 +120,7 @@ public sealed partial class Channel
             Volatile.Write(ref _lastActivityAt, Now);
             AssertInvariants();
         }
-        return AfterDurable(true, ticket, cancellationToken);
+        return Acknowledge.After(_store, true, ticket, cancellationToken);
     }
 
     // Caller holds _gate.

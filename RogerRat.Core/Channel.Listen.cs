@@ -51,7 +51,7 @@ public sealed partial class Channel
     }
 
     /// <summary>Moves the cursor to what the delivery handed out; a stale delivery (superseded by a later take) is ignored.</summary>
-    public void Commit(in Delivery delivery) => Wait(CommitAsync(delivery));
+    public void Commit(in Delivery delivery) => Acknowledge.Wait(CommitAsync(delivery));
 
     /// <summary>
     /// <see cref="Commit"/>, completing once the store holds the new cursor durably (at once in memory), so that a
@@ -75,7 +75,7 @@ public sealed partial class Channel
             cs.LeaseActive = false;
         }
         WakeListenBehindLease(cs);
-        return AfterDurable(ticket, cancellationToken);
+        return Acknowledge.After(_store, ticket, cancellationToken);
     }
 
     /// <summary>Gives the delivery back: the cursor stays and the messages come again on the next listen.</summary>

@@ -45,7 +45,7 @@ public sealed partial class Channel
 
     /// <inheritdoc cref="SendAsync"/>
     public SendResult Send(string? sessionId, PreparedSend send, string? idempotencyKey = null) =>
-        Wait(SendAsync(sessionId, send, idempotencyKey));
+        Acknowledge.Wait(SendAsync(sessionId, send, idempotencyKey));
 
     /// <summary>
     /// Sends (reference §1.9): session check, address resolution, text rules, then append and wake; completes once the
@@ -79,7 +79,7 @@ public sealed partial class Channel
                     throw new HubException(HubErrors.IdempotencyKeyReusedError);
                 }
                 Touch(session);
-                return AfterDurable(first.Result with { Replayed = true }, first.Ticket, cancellationToken);
+                return Acknowledge.After(_store, first.Result with { Replayed = true }, first.Ticket, cancellationToken);
             }
 
             var to = ResolveAddress(send.To);
@@ -113,7 +113,7 @@ public sealed partial class Channel
             if (idempotencyKey is not null)
             {
                 var expiresAt = now + (long)_options.IdempotencyKeyLifetime.TotalMilliseconds;
-                ticket = Latest(ticket, _store.PutIdempotencyKey(new IdempotencyRecord(from, idempotencyKey, fingerprint, message.Id, result.Queued, expiresAt)));
+                ticket = StoreTicket.Latest(ticket, _store.PutIdempotencyKey(new IdempotencyRecord(from, idempotencyKey, fingerprint, message.Id, result.Queued, expiresAt)));
                 _idempotency.Add(from, idempotencyKey, new IdempotencyCache.Entry(result, fingerprint, ticket, expiresAt));
             }
             _counters.Message();
@@ -122,7 +122,7 @@ public sealed partial class Channel
         // Pairs with the interlocked exchange in ParkAsync: the tail is published before we look for parked listens.
         Interlocked.MemoryBarrier();
         Wake(message, recipient);
-        return AfterDurable(result, ticket, cancellationToken);
+        return Acknowledge.After(_store, result, ticket, cancellationToken);
     }
 
     // Outside the lock: a parked listen reads the ring itself, so the wake carries nothing and allocates nothing.

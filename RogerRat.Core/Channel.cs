@@ -5,8 +5,11 @@ namespace RogerRat.Core;
 
 /// <summary>
 /// One channel: roster, sessions, the message ring, a cursor per callsign, and the listens parked on it.
+/// <para>Storage. What must outlive the process or be shared lives in the channel's <see cref="IChannelStore"/>; the
+/// channel keeps a working copy, stages each write in the store under <c>_gate</c> and waits for its durability outside
+/// it (docs/ARCHITECTURE.md). The in-memory store wraps the lock-free ring and records nothing else.</para>
 /// <para>Concurrency design. Reads of the ring never lock (<see cref="MessageRing"/>). One lock, <c>_gate</c>, serialises
-/// what must be atomic: roster changes (join, leave, rename, GC), appends (an id must be assigned and published in order,
+/// what must be atomic: roster changes (join, leave, rename, GC), appends (the store mints and publishes ids in order,
 /// and an eviction must be accounted against cursors it races with), and lease changes (take, commit, abandon). Each
 /// critical section is short and O(1) except eviction accounting of a broadcast, which walks the callsigns
 /// (bounded by <see cref="HubOptions.MaxCallsignsPerChannel"/>). Waking listeners happens after the lock is released and

@@ -65,11 +65,7 @@ public sealed class Hub : IDisposable
     public int ChannelCount => _channels.Count;
 
     /// <summary>Creates a channel (reference §2.4 steps 3–4): validates the password and TTL, mints id and token.</summary>
-    public CreatedChannel CreateChannel(CreateChannelSpec spec)
-    {
-        var pending = CreateChannelAsync(spec);
-        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
-    }
+    public CreatedChannel CreateChannel(CreateChannelSpec spec) => Acknowledge.Wait(CreateChannelAsync(spec));
 
     /// <summary><see cref="CreateChannel"/>, completing once the store holds the channel record durably.</summary>
     public ValueTask<CreatedChannel> CreateChannelAsync(CreateChannelSpec spec, CancellationToken cancellationToken = default)
@@ -121,13 +117,7 @@ public sealed class Hub : IDisposable
             _counters.ChannelCreated();
             created = new CreatedChannel(channel, token, password);
         }
-        return ticket.IsNone ? new ValueTask<CreatedChannel>(created) : AwaitDurable(created, ticket, cancellationToken);
-    }
-
-    private async ValueTask<CreatedChannel> AwaitDurable(CreatedChannel created, StoreTicket ticket, CancellationToken ct)
-    {
-        await _store.WaitDurableAsync(ticket, ct).ConfigureAwait(false);
-        return created;
+        return Acknowledge.After(_store, created, ticket, cancellationToken);
     }
 
     /// <summary>16 hex chars, like the original's auto-minted owner password (go preset).</summary>

@@ -4,10 +4,10 @@ namespace RogerRat.Core.Storage;
 /// What one channel keeps in a store (docs/ARCHITECTURE.md, "The engine seam"). Reads are synchronous and may run
 /// concurrently with a write, without a lock. Writes are staged by the channel under its lock, one at a time, in the
 /// channel's order: a staged write is visible to reads at once and returns a ticket; the caller leaves the lock and
-/// awaits <see cref="WaitDurableAsync"/> before it acknowledges anything. Positions count every stored message since the
+/// awaits <see cref="IDurableStore.WaitDurableAsync"/> before it acknowledges anything. Positions count every stored message since the
 /// channel began, so a reader can tell which part of what it read is still retained (<see cref="OldestPosition"/>).
 /// </summary>
-public interface IChannelStore
+public interface IChannelStore : IDurableStore
 {
     /// <summary>Messages retained.</summary>
     int Capacity { get; }
@@ -54,7 +54,4 @@ public interface IChannelStore
 
     /// <summary>Records an idempotency key and its first answer (staged).</summary>
     StoreTicket PutIdempotencyKey(in IdempotencyRecord record);
-
-    /// <summary>Completes once the write behind <paramref name="ticket"/>, and every write staged before it, is durable.</summary>
-    ValueTask WaitDurableAsync(StoreTicket ticket, CancellationToken cancellationToken = default);
 }

@@ -10,4 +10,7 @@ public readonly record struct StoreTicket(long Sequence)
     public static StoreTicket None => default;
 
     public bool IsNone => Sequence == 0;
+
+    /// <summary>The later of two tickets of one store: waiting on it waits for both.</summary>
+    public static StoreTicket Latest(StoreTicket a, StoreTicket b) => a.Sequence >= b.Sequence ? a : b;
 }
