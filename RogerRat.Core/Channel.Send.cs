@@ -44,8 +44,12 @@ public sealed partial class Channel
         Send(sessionId, Prepare(request), idempotencyKey);
 
     /// <inheritdoc cref="SendAsync"/>
-    public SendResult Send(string? sessionId, PreparedSend send, string? idempotencyKey = null) =>
-        Acknowledge.Wait(SendAsync(sessionId, send, idempotencyKey));
+    public SendResult Send(string? sessionId, PreparedSend send, string? idempotencyKey = null)
+    {
+        var result = Stage(sessionId, send, idempotencyKey, out var ticket);
+        if (!ticket.IsNone) Acknowledge.Wait(_store.WaitDurableAsync(ticket));
+        return result;
+    }
 
     /// <summary>
     /// Sends (reference §1.9): session check, address resolution, text rules, then append and wake; completes once the
@@ -56,6 +60,13 @@ public sealed partial class Channel
     public ValueTask<SendResult> SendAsync(string? sessionId, PreparedSend send, string? idempotencyKey = null,
         CancellationToken cancellationToken = default)
     {
+        var result = Stage(sessionId, send, idempotencyKey, out var ticket);
+        return Acknowledge.After(_store, result, ticket, cancellationToken);
+    }
+
+    // Everything of a send but the wait: under the lock, stages the append (and the key) and returns what to wait for.
+    private SendResult Stage(string? sessionId, PreparedSend send, string? idempotencyKey, out StoreTicket ticket)
+    {
         if (idempotencyKey is not null && !IsAcceptableIdempotencyKey(idempotencyKey))
         {
             throw new HubException(HubErrors.IdempotencyKeyInvalid(_options.MaxIdempotencyKeyLength));
@@ -65,7 +76,6 @@ public sealed partial class Channel
         ChannelMessage message;
         SendResult result;
         CallsignState? recipient;
-        StoreTicket ticket;
         lock (_gate)
         {
             // Re-check under the lock: a leave may have raced the lock-free lookup.
@@ -79,7 +89,8 @@ public sealed partial class Channel
                     throw new HubException(HubErrors.IdempotencyKeyReusedError);
                 }
                 Touch(session);
-                return Acknowledge.After(_store, first.Result with { Replayed = true }, first.Ticket, cancellationToken);
+                ticket = first.Ticket;
+                return first.Result with { Replayed = true };
             }
 
             var to = ResolveAddress(send.To);
@@ -122,7 +133,7 @@ public sealed partial class Channel
         // Pairs with the interlocked exchange in ParkAsync: the tail is published before we look for parked listens.
         Interlocked.MemoryBarrier();
         Wake(message, recipient);
-        return Acknowledge.After(_store, result, ticket, cancellationToken);
+        return result;
     }
 
     // Outside the lock: a parked listen reads the ring itself, so the wake carries nothing and allocates nothing.
