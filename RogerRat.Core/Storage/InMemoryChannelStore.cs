@@ -4,9 +4,9 @@ namespace RogerRat.Core.Storage;
 /// Today's engine behind the seam: the lock-free <see cref="MessageRing"/> holds the messages, and the channel's working
 /// copy (cursors in <see cref="CallsignState"/>, sessions, callsigns, the idempotency cache) is the only copy, so those
 /// writes record nothing. Every ticket is <see cref="StoreTicket.None"/> and every wait a completed <see cref="ValueTask"/>:
-/// the fast path gains one call and no allocation.
+/// the fast path gains one call and no allocation. Not sealed: a test store re-implements the writes on top of it.
 /// </summary>
-internal sealed class InMemoryChannelStore(IMessageRing ring) : IChannelStore
+internal class InMemoryChannelStore(IMessageRing ring) : IChannelStore
 {
     private long _lastId;
 

@@ -91,7 +91,7 @@ public class StoreSeamTests
         public IChannelStore CreateChannel(ChannelSettings settings, int ringCapacity, out StoreTicket ticket)
         {
             ticket = Stage();
-            return new SlowChannelStore(this, new InMemoryHubStore().CreateChannel(settings, ringCapacity, out _));
+            return new SlowChannelStore(this, new MessageRing(ringCapacity));
         }
 
         public ValueTask WaitDurableAsync(StoreTicket ticket, CancellationToken cancellationToken = default)
@@ -117,29 +117,22 @@ public class StoreSeamTests
             foreach (var d in done) d.SetResult();
         }
 
-        private sealed class SlowChannelStore(SlowHubStore hub, IChannelStore inner) : IChannelStore
+        // Reads, ids and appends are the in-memory store's; every write also gets a ticket that waits for Flush.
+        private sealed class SlowChannelStore(SlowHubStore hub, IMessageRing ring) : InMemoryChannelStore(ring), IChannelStore
         {
-            public int Capacity => inner.Capacity;
-            public long Tail => inner.Tail;
-            public long OldestPosition => inner.OldestPosition;
-            public long? OldestId => inner.OldestId;
-            public long ReadAfter(long afterId, string? callsign, List<ChannelMessage> into, int max) => inner.ReadAfter(afterId, callsign, into, max);
-            public bool AnyAfter(long afterId, string callsign) => inner.AnyAfter(afterId, callsign);
-            public ChannelMessage[] Last(int count) => inner.Last(count);
-            public long MintId(long now) => inner.MintId(now);
-            public StagedAppend Append(in MessageDraft draft) => inner.Append(draft) with { Ticket = hub.Stage() };
+            StagedAppend IChannelStore.Append(in MessageDraft draft) => Append(draft) with { Ticket = hub.Stage() };
 
-            public StoreTicket CommitCursor(string callsign, long cursor)
+            StoreTicket IChannelStore.CommitCursor(string callsign, long cursor)
             {
                 hub.LastCursor = (callsign, cursor);
                 return hub.Stage();
             }
 
-            public StoreTicket PutSession(in SessionRecord session) => hub.Stage();
-            public StoreTicket RemoveSession(string sessionId) => hub.Stage();
-            public StoreTicket PutCallsign(in CallsignRecord callsign) => hub.Stage();
-            public StoreTicket PutIdempotencyKey(in IdempotencyRecord record) => hub.Stage();
-            public ValueTask WaitDurableAsync(StoreTicket ticket, CancellationToken cancellationToken = default) => hub.WaitDurableAsync(ticket, cancellationToken);
+            StoreTicket IChannelStore.PutSession(in SessionRecord session) => hub.Stage();
+            StoreTicket IChannelStore.RemoveSession(string sessionId) => hub.Stage();
+            StoreTicket IChannelStore.PutCallsign(in CallsignRecord callsign) => hub.Stage();
+            StoreTicket IChannelStore.PutIdempotencyKey(in IdempotencyRecord record) => hub.Stage();
+            ValueTask IDurableStore.WaitDurableAsync(StoreTicket ticket, CancellationToken cancellationToken) => hub.WaitDurableAsync(ticket, cancellationToken);
         }
     }
 }
