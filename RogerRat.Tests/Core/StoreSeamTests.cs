@@ -12,7 +12,7 @@ public class StoreSeamTests
     [Fact]
     public async Task Send_is_acknowledged_only_once_its_append_is_durable()
     {
-        var store = new SlowHubStore();
+        var store = new TicketedHubStore();
         using var hub = new Hub(store, new HubOptions { OwnerPasswordIterations = 1 }, runGarbageCollector: false);
         var created = hub.CreateChannelAsync(new CreateChannelSpec());
         Assert.False(created.IsCompleted);
@@ -44,7 +44,7 @@ public class StoreSeamTests
     [Fact]
     public async Task A_replay_waits_for_the_first_answer_to_be_durable()
     {
-        var store = new SlowHubStore();
+        var store = new TicketedHubStore();
         using var hub = new Hub(store, new HubOptions { OwnerPasswordIterations = 1 }, runGarbageCollector: false);
         var ch = (await Flushed(store, hub.CreateChannelAsync(new CreateChannelSpec()))).Channel;
         var a = await Flushed(store, ch.JoinAsync(new JoinRequest { Callsign = "alpha" }));
@@ -70,69 +70,9 @@ public class StoreSeamTests
         Assert.True(ch.LeaveAsync(b).IsCompletedSuccessfully);
     }
 
-    private static async Task<T> Flushed<T>(SlowHubStore store, ValueTask<T> pending)
+    private static async Task<T> Flushed<T>(TicketedHubStore store, ValueTask<T> pending)
     {
         store.Flush();
         return await pending;
-    }
-
-    /// <summary>In-memory channels whose every write gets a ticket that is durable only when the test flushes.</summary>
-    private sealed class SlowHubStore : IHubStore
-    {
-        private readonly Lock _gate = new();
-        private readonly List<(long Sequence, TaskCompletionSource Done)> _waiting = [];
-        private long _staged;
-        private long _durable;
-
-        public (string, long) LastCursor { get; private set; }
-
-        public StoreTicket Stage() => new(Interlocked.Increment(ref _staged));
-
-        public IChannelStore CreateChannel(ChannelSettings settings, int ringCapacity, out StoreTicket ticket)
-        {
-            ticket = Stage();
-            return new SlowChannelStore(this, new MessageRing(ringCapacity));
-        }
-
-        public ValueTask WaitDurableAsync(StoreTicket ticket, CancellationToken cancellationToken = default)
-        {
-            lock (_gate)
-            {
-                if (ticket.Sequence <= _durable) return default;
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiting.Add((ticket.Sequence, done));
-                return new ValueTask(done.Task);
-            }
-        }
-
-        public void Flush()
-        {
-            List<TaskCompletionSource> done;
-            lock (_gate)
-            {
-                _durable = Volatile.Read(ref _staged);
-                done = _waiting.Where(w => w.Sequence <= _durable).Select(w => w.Done).ToList();
-                _waiting.RemoveAll(w => w.Sequence <= _durable);
-            }
-            foreach (var d in done) d.SetResult();
-        }
-
-        // Reads, ids and appends are the in-memory store's; every write also gets a ticket that waits for Flush.
-        private sealed class SlowChannelStore(SlowHubStore hub, IMessageRing ring) : InMemoryChannelStore(ring), IChannelStore
-        {
-            StagedAppend IChannelStore.Append(in MessageDraft draft) => Append(draft) with { Ticket = hub.Stage() };
-
-            StoreTicket IChannelStore.CommitCursor(string callsign, long cursor)
-            {
-                hub.LastCursor = (callsign, cursor);
-                return hub.Stage();
-            }
-
-            StoreTicket IChannelStore.PutSession(in SessionRecord session) => hub.Stage();
-            StoreTicket IChannelStore.RemoveSession(string sessionId) => hub.Stage();
-            StoreTicket IChannelStore.PutCallsign(in CallsignRecord callsign) => hub.Stage();
-            StoreTicket IChannelStore.PutIdempotencyKey(in IdempotencyRecord record) => hub.Stage();
-            ValueTask IDurableStore.WaitDurableAsync(StoreTicket ticket, CancellationToken cancellationToken) => hub.WaitDurableAsync(ticket, cancellationToken);
-        }
     }
 }
