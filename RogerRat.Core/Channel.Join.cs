@@ -34,6 +34,8 @@ public sealed partial class Channel
         if (clientSessionId is not null && clientSessionId.Length < _options.MinClientSessionIdLength) clientSessionId = null;
         if (clientSessionId is not null && !IsAcceptableSessionId(clientSessionId)) throw new HubException(HubErrors.SessionIdInvalid);
         var selfGenerated = clientSessionId is null;
+        JoinResult result;
+        StoreTicket ticket;
 
         lock (_gate)
         {
@@ -88,7 +90,7 @@ public sealed partial class Channel
                 _sessions[sessionId] = session;
             }
 
-            var ticket = StoreTicket.None;
+            ticket = StoreTicket.None;
             if (mintedKey is not null) cs.IdentityKeyHash = Secrets.HashToken(mintedKey);
             if (isNewCallsign || mintedKey is not null) ticket = _store.PutCallsign(new CallsignRecord(name, cs.IdentityKeyHash));
             ticket = StoreTicket.Latest(ticket, _store.PutSession(new SessionRecord(sessionId, name)));
@@ -100,8 +102,9 @@ public sealed partial class Channel
             if (_firstJoinedAt == 0) Volatile.Write(ref _firstJoinedAt, now);
             _counters.Join();
             AssertInvariants();
-            return Acknowledge.After(_store, new JoinResult(sessionId, name, false, Roster(), JoinHistory(), mintedKey), ticket, cancellationToken);
+            result = new JoinResult(sessionId, name, false, Roster(), JoinHistory(), mintedKey);
         }
+        return Acknowledge.After(_store, result, ticket, cancellationToken);
     }
 
     /// <summary>Leaves (reference §2.16): always succeeds; a joined session goes offline and leaves a tombstone.</summary>
