@@ -17,7 +17,8 @@ public sealed partial class Channel
             {
                 if (now - session.LastSeen > ttl && Volatile.Read(ref session.Callsign.Parked) is null)
                 {
-                    Evict(session, now);
+                    // The collector acknowledges nothing, so it does not wait for the store.
+                    _ = Evict(session, now);
                     evicted++;
                 }
             }

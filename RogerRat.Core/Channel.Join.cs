@@ -1,3 +1,5 @@
+using RogerRat.Core.Storage;
+
 namespace RogerRat.Core;
 
 /// <summary>A join as it arrives from a face.</summary>
@@ -23,12 +25,17 @@ public sealed partial class Channel
     /// Joins (reference §1.5): idempotent for the same session, adoption of the live session when the caller brought no
     /// session id of its own, 409 when it did, rename when the session held another callsign.
     /// </summary>
-    public JoinResult Join(JoinRequest request)
+    public JoinResult Join(JoinRequest request) => Acknowledge.Wait(JoinAsync(request));
+
+    /// <summary><see cref="Join"/>, completing once the store holds the session (and a new callsign or identity key) durably.</summary>
+    public ValueTask<JoinResult> JoinAsync(JoinRequest request, CancellationToken cancellationToken = default)
     {
         var clientSessionId = request.SessionId;
         if (clientSessionId is not null && clientSessionId.Length < _options.MinClientSessionIdLength) clientSessionId = null;
         if (clientSessionId is not null && !IsAcceptableSessionId(clientSessionId)) throw new HubException(HubErrors.SessionIdInvalid);
         var selfGenerated = clientSessionId is null;
+        JoinResult result;
+        StoreTicket ticket;
 
         lock (_gate)
         {
@@ -55,7 +62,7 @@ public sealed partial class Channel
                 {
                     // Same session (idempotent) or adoption: hand back the live session, change nothing else.
                     Touch(holder);
-                    return new JoinResult(holder.Id, name, true, Roster(), JoinHistory(), null);
+                    return new ValueTask<JoinResult>(new JoinResult(holder.Id, name, true, Roster(), JoinHistory(), null));
                 }
                 throw new HubException(HubErrors.CallsignInUse(name));
             }
@@ -63,6 +70,7 @@ public sealed partial class Channel
             var sessionId = clientSessionId ?? _random.NewUuid();
             _sessions.TryGetValue(sessionId, out var session);
             if (session is null && _sessions.Count >= _options.MaxSessionsPerChannel) throw new HubException(HubErrors.TooManySessions);
+            var isNewCallsign = cs is null;
             if (cs is null)
             {
                 if (_callsigns.Count >= _options.MaxCallsignsPerChannel) throw new HubException(HubErrors.TooManyCallsigns);
@@ -82,7 +90,10 @@ public sealed partial class Channel
                 _sessions[sessionId] = session;
             }
 
+            ticket = StoreTicket.None;
             if (mintedKey is not null) cs.IdentityKeyHash = Secrets.HashToken(mintedKey);
+            if (isNewCallsign || mintedKey is not null) ticket = _store.PutCallsign(new CallsignRecord(name, cs.IdentityKeyHash));
+            ticket = StoreTicket.Latest(ticket, _store.PutSession(new SessionRecord(sessionId, name)));
             cs.Holder = session;
             cs.JoinedAt = now;
             _joinOrder.Add(cs);
@@ -91,23 +102,28 @@ public sealed partial class Channel
             if (_firstJoinedAt == 0) Volatile.Write(ref _firstJoinedAt, now);
             _counters.Join();
             AssertInvariants();
-            return new JoinResult(sessionId, name, false, Roster(), JoinHistory(), mintedKey);
+            result = new JoinResult(sessionId, name, false, Roster(), JoinHistory(), mintedKey);
         }
+        return Acknowledge.After(_store, result, ticket, cancellationToken);
     }
 
     /// <summary>Leaves (reference §2.16): always succeeds; a joined session goes offline and leaves a tombstone.</summary>
     /// <returns>True when the session was joined.</returns>
-    public bool Leave(string? sessionId)
+    public bool Leave(string? sessionId) => Acknowledge.Wait(LeaveAsync(sessionId));
+
+    /// <summary><see cref="Leave"/>, completing once the store has forgotten the session durably.</summary>
+    public ValueTask<bool> LeaveAsync(string? sessionId, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(sessionId)) throw new HubException(HubErrors.SessionHeaderRequiredFromJoin);
+        StoreTicket ticket;
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var session)) return false;
-            Evict(session, Now);
+            if (!_sessions.TryGetValue(sessionId, out var session)) return new ValueTask<bool>(false);
+            ticket = Evict(session, Now);
             Volatile.Write(ref _lastActivityAt, Now);
             AssertInvariants();
-            return true;
         }
+        return Acknowledge.After(_store, true, ticket, cancellationToken);
     }
 
     // Caller holds _gate.

@@ -1,3 +1,5 @@
+using RogerRat.Core.Storage;
+
 namespace RogerRat.Core;
 
 public sealed partial class Channel
@@ -49,22 +51,31 @@ public sealed partial class Channel
     }
 
     /// <summary>Moves the cursor to what the delivery handed out; a stale delivery (superseded by a later take) is ignored.</summary>
-    public void Commit(in Delivery delivery)
+    public void Commit(in Delivery delivery) => Acknowledge.Wait(CommitAsync(delivery));
+
+    /// <summary>
+    /// <see cref="Commit"/>, completing once the store holds the new cursor durably (at once in memory), so that a
+    /// restart does not hand the same messages out again. Call it after the transport's write succeeded.
+    /// </summary>
+    public ValueTask CommitAsync(Delivery delivery, CancellationToken cancellationToken = default)
     {
-        if (delivery.Lease is not { } cs) return;
+        if (delivery.Lease is not { } cs) return default;
+        var ticket = StoreTicket.None;
         lock (_gate)
         {
-            if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return;
+            if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return default;
             if (delivery.Messages.Count > 0)
             {
                 cs.Cursor = delivery.Cursor;
                 cs.HighWater = Math.Max(cs.HighWater, delivery.Cursor);
+                ticket = _store.CommitCursor(cs.Name, delivery.Cursor);
             }
             cs.Missed -= delivery.Missed;
             cs.EvictedDuringLease = 0;
             cs.LeaseActive = false;
         }
         WakeListenBehindLease(cs);
+        return Acknowledge.After(_store, ticket, cancellationToken);
     }
 
     /// <summary>Gives the delivery back: the cursor stays and the messages come again on the next listen.</summary>
@@ -151,7 +162,7 @@ public sealed partial class Channel
     private bool HasPending(CallsignState cs, long? since)
     {
         if (Volatile.Read(ref cs.Missed) > 0) return true;
-        return _ring.AnyAfter(since ?? Volatile.Read(ref cs.Cursor), cs.Name);
+        return _store.AnyAfter(since ?? Volatile.Read(ref cs.Cursor), cs.Name);
     }
 
     /// <summary>
@@ -161,12 +172,12 @@ public sealed partial class Channel
     private Delivery TryTake(CallsignState cs, long? since)
     {
         // The ring is read into a per-thread scratch list; only a non-empty delivery allocates (its exact-size array).
-        var batch = t_scratch ??= new List<ChannelMessage>(_ring.Capacity);
+        var batch = t_scratch ??= new List<ChannelMessage>(_store.Capacity);
         while (true)
         {
             var cursor = since ?? Volatile.Read(ref cs.Cursor);
             batch.Clear();
-            var startPosition = _ring.ReadAfter(cursor, cs.Name, batch, _ring.Capacity);
+            var startPosition = _store.ReadAfter(cursor, cs.Name, batch, _store.Capacity);
             lock (_gate)
             {
                 // The callsign's previous delivery is still being written: taking now could hand its messages out twice.
@@ -176,7 +187,7 @@ public sealed partial class Channel
                     return Delivery.Later(cs.Cursor);
                 }
                 if (since is null && cs.Cursor != cursor) continue; // a commit moved the cursor meanwhile
-                if (_ring.OldestPosition > startPosition && batch.Count > 0 && batch[0].Position < _ring.OldestPosition) continue;
+                if (_store.OldestPosition > startPosition && batch.Count > 0 && batch[0].Position < _store.OldestPosition) continue;
 
                 if (cs.StatusInbox is { Count: > 0 } inbox)
                 {
@@ -202,7 +213,7 @@ public sealed partial class Channel
                 cs.EvictedDuringLease = 0;
                 var messages = batch.ToArray();
                 batch.Clear();
-                return new Delivery(messages, newCursor, missed, missed > 0 ? _ring.OldestId : null, cs, cs.LeaseVersion);
+                return new Delivery(messages, newCursor, missed, missed > 0 ? _store.OldestId : null, cs, cs.LeaseVersion);
             }
         }
     }

@@ -1,3 +1,5 @@
+using RogerRat.Core.Storage;
+
 namespace RogerRat.Core;
 
 /// <summary>A send whose values passed validation; only session and recipient checks remain.</summary>
@@ -41,17 +43,35 @@ public sealed partial class Channel
     public SendResult Send(string? sessionId, SendRequest request, string? idempotencyKey = null) =>
         Send(sessionId, Prepare(request), idempotencyKey);
 
-    /// <summary>
-    /// Sends (reference §1.9): session check, address resolution, text rules, then append and wake. With an
-    /// <paramref name="idempotencyKey"/> already seen from this sender within its lifetime, returns the first result and
-    /// stores nothing.
-    /// </summary>
+    /// <inheritdoc cref="SendAsync"/>
     public SendResult Send(string? sessionId, PreparedSend send, string? idempotencyKey = null)
+    {
+        var result = Stage(sessionId, send, idempotencyKey, out var ticket);
+        if (!ticket.IsNone) Acknowledge.Wait(_store.WaitDurableAsync(ticket));
+        return result;
+    }
+
+    /// <summary>
+    /// Sends (reference §1.9): session check, address resolution, text rules, then append and wake; completes once the
+    /// store holds the message durably (at once in memory). With an <paramref name="idempotencyKey"/> already seen from
+    /// this sender within its lifetime, returns the first result and stores nothing; the same key with a different
+    /// message is refused (<see cref="HubErrors.IdempotencyKeyReusedError"/>).
+    /// </summary>
+    public ValueTask<SendResult> SendAsync(string? sessionId, PreparedSend send, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        var result = Stage(sessionId, send, idempotencyKey, out var ticket);
+        return Acknowledge.After(_store, result, ticket, cancellationToken);
+    }
+
+    // Everything of a send but the wait: under the lock, stages the append (and the key) and returns what to wait for.
+    private SendResult Stage(string? sessionId, PreparedSend send, string? idempotencyKey, out StoreTicket ticket)
     {
         if (idempotencyKey is not null && !IsAcceptableIdempotencyKey(idempotencyKey))
         {
             throw new HubException(HubErrors.IdempotencyKeyInvalid(_options.MaxIdempotencyKeyLength));
         }
+        var fingerprint = idempotencyKey is null ? 0 : SendFingerprint.Of(send);
         var session = EnsureJoined(sessionId);
         ChannelMessage message;
         SendResult result;
@@ -64,8 +84,13 @@ public sealed partial class Channel
             var from = session.Callsign.Name;
             if (idempotencyKey is not null && _idempotency.TryGet(from, idempotencyKey, now, out var first))
             {
+                if (first.Fingerprint != fingerprint || !SendFingerprint.SameText(first.Result.Message, send))
+                {
+                    throw new HubException(HubErrors.IdempotencyKeyReusedError);
+                }
                 Touch(session);
-                return first with { Replayed = true };
+                ticket = first.Ticket;
+                return first.Result with { Replayed = true };
             }
 
             var to = ResolveAddress(send.To);
@@ -77,17 +102,31 @@ public sealed partial class Channel
             _validator.Text(send.Kind, send.Text, send.Attachments is not null);
 
             Touch(session);
-            var id = Math.Max(now, _lastId + 1);
-            _lastId = id;
             var isStatus = send.Kind == MessageKind.Status;
-            message = new ChannelMessage(id, from, recipient?.Name ?? Callsigns.All, send.Text, now, send.Kind, send.Priority,
+            var draft = new MessageDraft(from, recipient?.Name ?? Callsigns.All, send.Text, now, send.Kind, send.Priority,
                 isStatus ? null : send.SuggestedReplies, isStatus ? null : send.Attachments);
-
-            if (isStatus) QueueStatus(message, recipient);
-            else if (_ring.Append(message) is { } evicted) AccountEviction(evicted);
+            if (isStatus)
+            {
+                // Statuses are never stored; they take an id from the same sequence so they sort among messages.
+                message = new ChannelMessage(_store.MintId(now), draft.From, draft.To, draft.Text, now, draft.Kind, draft.Priority, null, null);
+                ticket = StoreTicket.None;
+                QueueStatus(message, recipient);
+            }
+            else
+            {
+                var staged = _store.Append(draft);
+                message = staged.Message;
+                ticket = staged.Ticket;
+                if (staged.Evicted is { } evicted) AccountEviction(evicted);
+            }
 
             result = new SendResult(message, !isStatus && recipient is not null && !recipient.IsOnline);
-            if (idempotencyKey is not null) _idempotency.Add(from, idempotencyKey, result, now + (long)_options.IdempotencyKeyLifetime.TotalMilliseconds);
+            if (idempotencyKey is not null)
+            {
+                var expiresAt = now + (long)_options.IdempotencyKeyLifetime.TotalMilliseconds;
+                ticket = StoreTicket.Latest(ticket, _store.PutIdempotencyKey(new IdempotencyRecord(from, idempotencyKey, fingerprint, message.Id, result.Queued, expiresAt)));
+                _idempotency.Add(from, idempotencyKey, new IdempotencyCache.Entry(result, fingerprint, ticket, expiresAt));
+            }
             _counters.Message();
         }
 

@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
+using RogerRat.Core.Storage;
 
 namespace RogerRat.Core;
 
 /// <summary>
 /// One channel: roster, sessions, the message ring, a cursor per callsign, and the listens parked on it.
+/// <para>Storage. What must outlive the process or be shared lives in the channel's <see cref="IChannelStore"/>; the
+/// channel keeps a working copy, stages each write in the store under <c>_gate</c> and waits for its durability outside
+/// it (docs/ARCHITECTURE.md). The in-memory store wraps the lock-free ring and records nothing else.</para>
 /// <para>Concurrency design. Reads of the ring never lock (<see cref="MessageRing"/>). One lock, <c>_gate</c>, serialises
-/// what must be atomic: roster changes (join, leave, rename, GC), appends (an id must be assigned and published in order,
+/// what must be atomic: roster changes (join, leave, rename, GC), appends (the store mints and publishes ids in order,
 /// and an eviction must be accounted against cursors it races with), and lease changes (take, commit, abandon). Each
 /// critical section is short and O(1) except eviction accounting of a broadcast, which walks the callsigns
 /// (bounded by <see cref="HubOptions.MaxCallsignsPerChannel"/>). Waking listeners happens after the lock is released and
@@ -21,7 +25,8 @@ public sealed partial class Channel
     private readonly TimeProvider _time;
     private readonly RandomSource _random;
     private readonly HubCounters _counters;
-    private readonly IMessageRing _ring;
+    // Messages, and the store of record for cursors, sessions, callsigns and idempotency keys (docs/ARCHITECTURE.md).
+    private readonly IChannelStore _store;
     private readonly MessageValidator _validator;
     private readonly Microsoft.Extensions.ObjectPool.ObjectPool<ListenWaiter> _waiters;
 
@@ -35,12 +40,11 @@ public sealed partial class Channel
     // Copy-on-write snapshot of every callsign, for the lock-free broadcast wake.
     private CallsignState[] _allCallsigns = [];
 
-    private long _lastId;
     private long _firstJoinedAt;
     private long _lastActivityAt;
 
-    internal Channel(ChannelSettings settings, HubOptions options, TimeProvider time, RandomSource random, HubCounters counters,
-        Microsoft.Extensions.ObjectPool.ObjectPool<ListenWaiter> waiters)
+    internal Channel(ChannelSettings settings, IChannelStore store, HubOptions options, TimeProvider time, RandomSource random,
+        HubCounters counters, Microsoft.Extensions.ObjectPool.ObjectPool<ListenWaiter> waiters)
     {
         Settings = settings;
         _options = options;
@@ -48,7 +52,7 @@ public sealed partial class Channel
         _random = random;
         _counters = counters;
         _waiters = waiters;
-        _ring = options.RingFactory(options.RingCapacity);
+        _store = store;
         _validator = new MessageValidator(options);
         _idempotency = new IdempotencyCache(options.MaxIdempotencyKeysPerChannel);
         _lastActivityAt = Now;
@@ -112,7 +116,7 @@ public sealed partial class Channel
     }
 
     /// <summary>The last <paramref name="n"/> stored messages, clamped to 1..ring capacity (DMs included, as the original).</summary>
-    public ChannelMessage[] History(int n) => _ring.Last(Math.Clamp(n, 1, _options.RingCapacity));
+    public ChannelMessage[] History(int n) => _store.Last(Math.Clamp(n, 1, _options.RingCapacity));
 
     // The join response's history may be configured off entirely (JoinHistoryCount = 0), unlike /history's n.
     private ChannelMessage[] JoinHistory() => _options.JoinHistoryCount == 0 ? [] : History(_options.JoinHistoryCount);
@@ -124,7 +128,7 @@ public sealed partial class Channel
     {
         lock (_gate)
         {
-            return new ChannelStats(_sessions.Count, _callsigns.Count, (int)Math.Min(_ring.Tail, _ring.Capacity),
+            return new ChannelStats(_sessions.Count, _callsigns.Count, (int)Math.Min(_store.Tail, _store.Capacity),
                 _firstJoinedAt == 0 ? null : _firstJoinedAt, _lastActivityAt);
         }
     }
@@ -159,12 +163,13 @@ public sealed partial class Channel
     }
 
     // Caller holds _gate. Takes the session offline: releases its callsign, wakes its parked listen, leaves a tombstone.
-    private void Evict(Session session, long now)
+    private StoreTicket Evict(Session session, long now)
     {
         _sessions.TryRemove(session.Id, out _);
         var cs = session.Callsign;
         Release(cs);
         Tombstone(session.Id, now);
+        return _store.RemoveSession(session.Id);
     }
 
     // Caller holds _gate.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.ObjectPool;
+using RogerRat.Core.Storage;
 
 namespace RogerRat.Core;
 
@@ -22,10 +23,18 @@ public sealed class Hub : IDisposable
     private readonly HubCounters _counters;
     private readonly ObjectPool<ListenWaiter> _waiters;
     private readonly ITimer? _gcTimer;
+    private readonly IHubStore _store;
 
     public Hub(HubOptions? options = null, TimeProvider? time = null, RandomSource? random = null, bool runGarbageCollector = true)
+        : this(null, options, time, random, runGarbageCollector)
+    {
+    }
+
+    /// <summary>A hub whose channels live in <paramref name="store"/> (null: in memory, see docs/ARCHITECTURE.md).</summary>
+    public Hub(IHubStore? store, HubOptions? options = null, TimeProvider? time = null, RandomSource? random = null, bool runGarbageCollector = true)
     {
         Options = options ?? new HubOptions();
+        _store = store ?? new InMemoryHubStore(Options.RingFactory);
         Time = time ?? TimeProvider.System;
         Random = random ?? RandomSource.Secure;
         _counters = new HubCounters(Time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -39,7 +48,7 @@ public sealed class Hub : IDisposable
                 CreatedAt = _counters.StartedAt,
                 SessionTtl = Options.DefaultSessionTtl,
                 IsBand = true,
-            });
+            }, out _);
         }
         if (runGarbageCollector)
         {
@@ -56,7 +65,10 @@ public sealed class Hub : IDisposable
     public int ChannelCount => _channels.Count;
 
     /// <summary>Creates a channel (reference §2.4 steps 3–4): validates the password and TTL, mints id and token.</summary>
-    public CreatedChannel CreateChannel(CreateChannelSpec spec)
+    public CreatedChannel CreateChannel(CreateChannelSpec spec) => Acknowledge.Wait(CreateChannelAsync(spec));
+
+    /// <summary><see cref="CreateChannel"/>, completing once the store holds the channel record durably.</summary>
+    public ValueTask<CreatedChannel> CreateChannelAsync(CreateChannelSpec spec, CancellationToken cancellationToken = default)
     {
         // The original rejects a non-number TTL while reading fields, before any password rule.
         if (spec.SessionTtlSeconds is { } raw && !double.IsFinite(raw)) throw new HubException(HubErrors.SessionTtlNotNumber);
@@ -82,6 +94,8 @@ public sealed class Hub : IDisposable
         }
         var token = Secrets.NewToken(Random);
         var passwordHash = password is null ? null : Secrets.HashPassword(password, Options.OwnerPasswordIterations, Random);
+        CreatedChannel created;
+        StoreTicket ticket;
         lock (_createGate)
         {
             if (_channels.Count >= Options.MaxChannels) throw new HubException(HubErrors.TooManyChannels);
@@ -98,11 +112,12 @@ public sealed class Hub : IDisposable
                 SessionTtl = ttl,
                 OwnerPassword = passwordHash,
                 RequireIdentity = spec.RequireIdentity,
-            });
+            }, out ticket);
             _channels[id] = channel;
             _counters.ChannelCreated();
-            return new CreatedChannel(channel, token, password);
+            created = new CreatedChannel(channel, token, password);
         }
+        return Acknowledge.After(_store, created, ticket, cancellationToken);
     }
 
     /// <summary>16 hex chars, like the original's auto-minted owner password (go preset).</summary>
@@ -142,7 +157,8 @@ public sealed class Hub : IDisposable
         WakeAllListeners();
     }
 
-    private Channel NewChannel(ChannelSettings settings) => new(settings, Options, Time, Random, _counters, _waiters);
+    private Channel NewChannel(ChannelSettings settings, out StoreTicket ticket) =>
+        new(settings, _store.CreateChannel(settings, Options.RingCapacity, out ticket), Options, Time, Random, _counters, _waiters);
 
     private sealed class WaiterPolicy(TimeProvider time) : PooledObjectPolicy<ListenWaiter>
     {

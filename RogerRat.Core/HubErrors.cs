@@ -134,5 +134,6 @@ public static class HubErrors
     public static HubError AttachmentsTooLarge(int max) => new(HubErrorReason.TooLarge,
         $"attachments too large (max {max} base64 chars in total per message); host the file elsewhere and paste a URL instead");
 
+    public static readonly HubError IdempotencyKeyReusedError = new(HubErrorReason.IdempotencyKeyReused, "Idempotency-Key was already used for a different message; use a new key for a new message");
     public static HubError IdempotencyKeyInvalid(int max) => new(HubErrorReason.Invalid, $"Idempotency-Key must be 1-{max} visible ASCII characters");
 }

@@ -1,31 +1,33 @@
+using RogerRat.Core.Storage;
+
 namespace RogerRat.Core;
 
 /// <summary>
-/// Remembers send results by (sender callsign, Idempotency-Key) for a while (PROTOCOL §1.7). Bounded: when full, the
-/// oldest entry goes. Not thread-safe; the channel calls it under its lock.
+/// Remembers send results by (sender callsign, Idempotency-Key) for a while (PROTOCOL §1.7), with the request's
+/// fingerprint so that a key reused for a different message is told apart from a retry. Bounded: when full, the oldest
+/// entry goes. Not thread-safe; the channel calls it under its lock. The channel's store holds the durable copy.
 /// </summary>
 internal sealed class IdempotencyCache(int capacity)
 {
-    private readonly Dictionary<(string Sender, string Key), (SendResult Result, long ExpiresAt)> _entries = [];
+    /// <summary>The first answer; <see cref="Ticket"/> lets a replay wait until that answer is durable.</summary>
+    public readonly record struct Entry(SendResult Result, ulong Fingerprint, StoreTicket Ticket, long ExpiresAt);
+
+    private readonly Dictionary<(string Sender, string Key), Entry> _entries = [];
     private readonly Queue<(string Sender, string Key, long ExpiresAt)> _order = new();
 
     public int Count => _entries.Count;
 
-    public bool TryGet(string sender, string key, long now, out SendResult result)
+    public bool TryGet(string sender, string key, long now, out Entry entry)
     {
-        if (_entries.TryGetValue((sender, key), out var e) && e.ExpiresAt > now)
-        {
-            result = e.Result;
-            return true;
-        }
-        result = null!;
+        if (_entries.TryGetValue((sender, key), out entry) && entry.ExpiresAt > now) return true;
+        entry = default;
         return false;
     }
 
-    public void Add(string sender, string key, SendResult result, long expiresAt)
+    public void Add(string sender, string key, Entry entry)
     {
-        _entries[(sender, key)] = (result, expiresAt);
-        _order.Enqueue((sender, key, expiresAt));
+        _entries[(sender, key)] = entry;
+        _order.Enqueue((sender, key, entry.ExpiresAt));
         while (_entries.Count > capacity && _order.TryDequeue(out var oldest)) RemoveIfCurrent(oldest);
     }
 

@@ -10,7 +10,7 @@ namespace RogerRat.Tests.Core;
 /// <summary>
 /// Model-based property (DESIGN guarantees 1–5): random conversations run against the engine and against
 /// <see cref="ChannelModel"/>; after every step the answers, deliveries, cursors, gaps, rosters, 400/410 answers and the
-/// stored messages agree. Runs once per ring implementation.
+/// stored messages agree. Runs once per ring implementation, and once on a store whose writes carry tickets.
 /// </summary>
 public class ChannelModelProperties
 {
@@ -24,6 +24,11 @@ public class ChannelModelProperties
     [Property(Arbitrary = [typeof(ChannelOpGens)], MaxTest = 100, EndSize = 120)]
     public void Engine_agrees_with_model_locked_ring(ChannelScript script) =>
         new ChannelModelRunner("locked", RingCapacity, TtlSeconds).Run(script);
+
+    // Every write takes the engine's waiting path (real tickets, durable at once): what a durable store changes in Channel.
+    [Property(Arbitrary = [typeof(ChannelOpGens)], MaxTest = 100, EndSize = 120)]
+    public void Engine_agrees_with_model_ticketed_store(ChannelScript script) =>
+        new ChannelModelRunner("lock-free", RingCapacity, TtlSeconds, store: new TicketedHubStore { AutoFlush = true }).Run(script);
 
     [Fact]
     public void Generated_scripts_reach_the_interesting_states()
@@ -84,10 +89,11 @@ internal sealed class ChannelModelRunner
 
     private readonly HashSet<long> _abandoned = [];
 
-    public ChannelModelRunner(string ring, int ringCapacity, int ttlSeconds, int? modelRingCapacity = null)
+    public ChannelModelRunner(string ring, int ringCapacity, int ttlSeconds, int? modelRingCapacity = null,
+        RogerRat.Core.Storage.IHubStore? store = null)
     {
         var options = new HubOptions { RingCapacity = ringCapacity, OwnerPasswordIterations = 1, RingFactory = RingFactories[ring] };
-        var hub = new Hub(options, _time, runGarbageCollector: false);
+        var hub = new Hub(store, options, _time, runGarbageCollector: false);
         _channel = hub.CreateChannel(new CreateChannelSpec { SessionTtlSeconds = ttlSeconds }).Channel;
         _model = new ChannelModel(modelRingCapacity ?? ringCapacity, ttlSeconds * 1000L, (long)options.TombstoneLifetime.TotalMilliseconds)
         {

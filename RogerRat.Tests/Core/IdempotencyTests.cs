@@ -17,13 +17,75 @@ public class IdempotencyTests
         var first = Send(ch, a, "hello", "key-1");
         Assert.False(first.Replayed);
         t.Time.Advance(TimeSpan.FromMinutes(9) + TimeSpan.FromSeconds(59));
-        var again = Send(ch, a, "hello (retry)", "key-1");
+        var again = Send(ch, a, "hello", "key-1");
         Assert.True(again.Replayed);
         Assert.Equal(first.Message.Id, again.Message.Id);
         Assert.Same(first.Message, again.Message);
         Assert.Single(ch.History(100));
         Assert.Equal(["hello"], ch.Drain(b));
         Assert.Equal(1, t.Hub.Stats.MessagesTotal);
+    }
+
+    public static TheoryData<string, SendRequest> DifferentRequests => new()
+    {
+        { "text", new SendRequest { Text = "hello!" } },
+        { "to", new SendRequest { Text = "hello", To = "bravo" } },
+        { "kind", new SendRequest { Text = "hello", Kind = "status" } },
+        { "priority", new SendRequest { Text = "hello", Priority = "urgent" } },
+        { "suggested replies", new SendRequest { Text = "hello", SuggestedReplies = ["yes", "no"] } },
+        { "attachments", new SendRequest { Text = "hello", Attachments = [new AttachmentInput("image/png", "aGk=", null)] } },
+    };
+
+    [Theory]
+    [MemberData(nameof(DifferentRequests))]
+    public void Same_key_with_a_different_message_is_refused(string differs, SendRequest request)
+    {
+        using var t = new TestHub();
+        var ch = t.NewChannel();
+        var a = ch.JoinAs("alpha").SessionId;
+        var b = ch.JoinAs("bravo").SessionId;
+        var first = ch.Send(a, new SendRequest { Text = "hello", SuggestedReplies = ["yes"] }, "key-1");
+        var error = Kit.Fails(() => ch.Send(a, request, "key-1"));
+        Assert.True(error.Reason == HubErrorReason.IdempotencyKeyReused, differs);
+        Assert.Equal(HubErrors.IdempotencyKeyReused, error.Code);
+        Assert.Same(HubErrors.IdempotencyKeyReusedError, error);
+        // Nothing new was stored, and the first message still replays.
+        Assert.Single(ch.History(100));
+        Assert.Equal(["hello"], ch.Drain(b));
+        var again = ch.Send(a, new SendRequest { Text = "hello", SuggestedReplies = ["yes"] }, "key-1");
+        Assert.True(again.Replayed);
+        Assert.Same(first.Message, again.Message);
+    }
+
+    [Fact]
+    public void Same_request_spelled_alike_replays()
+    {
+        using var t = new TestHub();
+        var ch = t.NewChannel();
+        var a = ch.JoinAs("alpha").SessionId;
+        ch.JoinAs("bravo");
+        var first = ch.Send(a, new SendRequest { Text = "hi", To = "bravo", Priority = "high", SuggestedReplies = ["ok"],
+            Attachments = [new AttachmentInput("image/png", "aGk=", "a.png")] }, "key-1");
+        // The recipient as the address resolver reads it: spacing and case do not make a new message.
+        var again = ch.Send(a, new SendRequest { Text = "hi", To = " Bravo ", Priority = "high", SuggestedReplies = ["ok"],
+            Attachments = [new AttachmentInput("image/png", "aGk=", "a.png")] }, "key-1");
+        Assert.True(again.Replayed);
+        Assert.Same(first.Message, again.Message);
+        Kit.Fails(() => ch.Send(a, new SendRequest { Text = "hi", To = "bravo", Priority = "high", SuggestedReplies = ["ok"],
+            Attachments = [new AttachmentInput("image/png", "aGk=", "b.png")] }, "key-1"));
+    }
+
+    [Fact]
+    public async Task Async_send_replays_and_refuses_like_the_sync_one()
+    {
+        using var t = new TestHub();
+        var ch = t.NewChannel();
+        var a = ch.JoinAs("alpha").SessionId;
+        var first = await ch.SendAsync(a, ch.Prepare(new SendRequest { Text = "once" }), "key-1");
+        Assert.True((await ch.SendAsync(a, ch.Prepare(new SendRequest { Text = "once" }), "key-1")).Replayed);
+        var error = await Assert.ThrowsAsync<HubException>(async () => await ch.SendAsync(a, ch.Prepare(new SendRequest { Text = "twice" }), "key-1"));
+        Assert.Equal(HubErrorReason.IdempotencyKeyReused, error.Error.Reason);
+        Assert.Equal(first.Message.Id, ch.History(1)[0].Id);
     }
 
     [Fact]
