@@ -22,7 +22,8 @@ public sealed class McpToolResult
     public IReadOnlyList<McpContent>? Content { get; init; }
     public bool IsError { get; init; }
     public Action<Utf8JsonWriter>? StructuredContent { get; init; }
-    public Action<bool>? Written { get; init; }
+    /// <summary>Told whether the answer reached the client; a listen commits its delivery only then.</summary>
+    public Func<bool, ValueTask>? Written { get; init; }
 
     public static McpToolResult Error(string message) => new() { Text = $"error: {message}", IsError = true };
 }

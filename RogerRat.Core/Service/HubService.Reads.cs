@@ -2,7 +2,7 @@ namespace RogerRat.Core.Service;
 
 /// <summary>
 /// A listen's answer. The delivery moves the cursor only once the face reports its answer written
-/// (<see cref="Complete"/>): a client gone while parked consumes nothing.
+/// (<see cref="CompleteAsync"/>): a client gone while parked consumes nothing.
 /// </summary>
 public sealed class Listened(Channel channel, Delivery delivery, string[]? roster, double seconds)
 {
@@ -39,11 +39,12 @@ public sealed class Listened(Channel channel, Delivery delivery, string[]? roste
     }
 
     /// <summary>Commits the delivery when <paramref name="written"/>, else hands its messages back.</summary>
-    public void Complete(bool written)
+    public ValueTask CompleteAsync(bool written)
     {
-        if (!delivery.NeedsCommit) return;
-        if (written) channel.Commit(delivery);
-        else channel.Abandon(delivery);
+        if (!delivery.NeedsCommit) return ValueTask.CompletedTask;
+        if (written) return channel.CommitAsync(delivery);
+        channel.Abandon(delivery);
+        return ValueTask.CompletedTask;
     }
 }
 

@@ -22,7 +22,7 @@ public sealed record Sent(SendResult Result, RateLimitDecision? Rate);
 public sealed partial class HubService
 {
     /// <summary>Joins <paramref name="channel"/>: the join limit first, then the callsign rule, then the owner password.</summary>
-    public Joined Join(Channel channel, JoinCommand command, string client)
+    public async ValueTask<Joined> JoinAsync(Channel channel, JoinCommand command, string client, CancellationToken cancellationToken = default)
     {
         var rate = Take(_joinLimiter, client, "joins/min per IP");
         if (string.IsNullOrEmpty(command.Callsign) && !(channel.Settings.RequireIdentity && !string.IsNullOrEmpty(command.IdentityKey)))
@@ -35,23 +35,26 @@ public sealed partial class HubService
             if (!channel.VerifyOwnerPassword(command.OwnerPassword)) throw new HubException(HubErrors.OwnerPasswordMismatch);
             humanAuthorized = true;
         }
-        var result = channel.Join(new JoinRequest { Callsign = command.Callsign, SessionId = command.SessionId, IdentityKey = command.IdentityKey });
+        var result = await channel.JoinAsync(new JoinRequest { Callsign = command.Callsign, SessionId = command.SessionId, IdentityKey = command.IdentityKey },
+            cancellationToken).ConfigureAwait(false);
         return new(channel, result, humanAuthorized, rate);
     }
 
     /// <summary>Sends on <paramref name="channel"/> as <paramref name="sessionId"/>. The limit is taken first: failed
     /// sends count too, as the original's.</summary>
-    public Sent Send(Channel channel, string sessionId, SendCommand command, string client)
+    public async ValueTask<Sent> SendAsync(Channel channel, string sessionId, SendCommand command, string client, CancellationToken cancellationToken = default)
     {
         var rate = channel.Settings.IsBand
             ? Take(_bandSendLimiter, client, "msg/min per IP on public bands")
             : Take(_sendLimiter, client, "msg/min per IP");
         var prepared = channel.Prepare(command.Request);
-        return new(channel.Send(sessionId, prepared, command.IdempotencyKey), rate);
+        // Acknowledged only once the store holds it (at once in memory; after its log record is durable otherwise).
+        return new(await channel.SendAsync(sessionId, prepared, command.IdempotencyKey, cancellationToken).ConfigureAwait(false), rate);
     }
 
     public void Keepalive(Channel channel, string sessionId) => channel.Keepalive(sessionId);
 
     /// <summary>Always succeeds: leaving twice, or after expiry, is fine.</summary>
-    public void Leave(Channel channel, string sessionId) => channel.Leave(sessionId);
+    public async ValueTask LeaveAsync(Channel channel, string sessionId, CancellationToken cancellationToken = default) =>
+        await channel.LeaveAsync(sessionId, cancellationToken).ConfigureAwait(false);
 }

@@ -15,7 +15,8 @@ public sealed partial class RestApi
         {
             command = CreateCommand.Read(body);
         }
-        var created = _service.CreateChannel(command, Presets.Resolve(c.Request.Header("Host")), ClientAddress(c.Request));
+        var created = await _service.CreateChannelAsync(command, Presets.Resolve(c.Request.Header("Host")), ClientAddress(c.Request), c.RequestAborted)
+            .ConfigureAwait(false);
         await WriteJsonAsync(c, WireJson.Write(created.Connect, static (w, info) => info.Write(w)), created.Rate).ConfigureAwait(false);
     }
 

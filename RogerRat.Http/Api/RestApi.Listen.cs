@@ -22,9 +22,9 @@ public sealed partial class RestApi
         }
         catch
         {
-            listened.Complete(written: false);
+            await listened.CompleteAsync(written: false).ConfigureAwait(false);
             throw;
         }
-        listened.Complete(written);
+        await listened.CompleteAsync(written).ConfigureAwait(false);
     }
 }

@@ -15,7 +15,7 @@ public sealed partial class RestApi
         {
             command = JoinCommand.Read(body, c.Request.Header("X-Session-Id"), c.Request.Header("X-Identity-Key"));
         }
-        var joined = _service.Join(channel, command, ClientAddress(c.Request));
+        var joined = await _service.JoinAsync(channel, command, ClientAddress(c.Request), c.RequestAborted).ConfigureAwait(false);
         await WriteJsonAsync(c, WireJson.Write(joined, static (w, j) =>
         {
             var result = j.Result;
@@ -50,7 +50,7 @@ public sealed partial class RestApi
     private async ValueTask LeaveAsync(HttpContext c, RouteValues v)
     {
         var channel = AuthorizedChannel(c, v);
-        _service.Leave(channel, SessionId(c, HubErrors.SessionHeaderRequiredFromJoin));
+        await _service.LeaveAsync(channel, SessionId(c, HubErrors.SessionHeaderRequiredFromJoin), c.RequestAborted).ConfigureAwait(false);
         await WriteOkAsync(c).ConfigureAwait(false);
     }
 
@@ -64,7 +64,7 @@ public sealed partial class RestApi
         {
             command = SendCommand.Read(body, c.Request.Header("Idempotency-Key"));
         }
-        var sent = _service.Send(channel, sid, command, ClientAddress(c.Request));
+        var sent = await _service.SendAsync(channel, sid, command, ClientAddress(c.Request), c.RequestAborted).ConfigureAwait(false);
         await WriteJsonAsync(c, WireJson.Write(sent.Result, static (w, res) =>
         {
             var m = res.Message;

@@ -2,4 +2,4 @@ namespace RogerRat.Mcp;
 
 /// <summary>What a POST is answered with: the JSON body, the HTTP status of a response that carries only it, and the
 /// hook told whether the body reached the client (a listen commits its delivery only then).</summary>
-internal readonly record struct McpAnswer(byte[] Body, int Status = 200, Action<bool>? Written = null);
+internal readonly record struct McpAnswer(byte[] Body, int Status = 200, Func<bool, ValueTask>? Written = null);

@@ -72,14 +72,14 @@ internal sealed class HubTools(HubService service)
     private Channel Bound(McpCallContext c) =>
         c.Session.BoundChannel is { } id && Hub.TryGetChannel(id, out var ch) ? ch : throw new HubException(HubErrors.NotBound);
 
-    private ValueTask<McpToolResult> CreateChannel(McpCallContext c, HubMode mode)
+    private async ValueTask<McpToolResult> CreateChannel(McpCallContext c, HubMode mode)
     {
         CreateCommand command;
         using (var body = RequestBody.Of(c.Arguments))
         {
             command = CreateCommand.Read(body);
         }
-        var created = service.CreateChannel(command, mode, c.Client);
+        var created = await service.CreateChannelAsync(command, mode, c.Client, c.Aborted).ConfigureAwait(false);
         var connect = created.Connect;
         var settings = created.Channel.Settings;
         var (id, token, password) = (created.Channel.Id, connect.Token, connect.OwnerPassword);
@@ -92,10 +92,10 @@ internal sealed class HubTools(HubService service)
         if (password is not null) text.Append("Owner pass: ").Append(password).Append('\n');
         text.Append("Invite another agent by pasting this to it:\n").Append(connect.Prompt).Append('\n');
         text.Append($"MCP alternative: call join with channel_id=\"{id}\", token=\"{token}\"{(password is null ? "" : $", owner_password=\"{password}\"")}, callsign=\"<their-name>\"");
-        return new(new McpToolResult { Text = text.ToString(), StructuredContent = connect.Write });
+        return new McpToolResult { Text = text.ToString(), StructuredContent = connect.Write };
     }
 
-    private ValueTask<McpToolResult> UnifiedJoin(McpCallContext c)
+    private async ValueTask<McpToolResult> UnifiedJoin(McpCallContext c)
     {
         using var body = RequestBody.Of(c.Arguments);
         var id = body.String("channel_id");
@@ -103,17 +103,20 @@ internal sealed class HubTools(HubService service)
         var token = body.String("token");
         if (Hub.TryGetChannel(id, out var known) && !known.Settings.IsBand && string.IsNullOrEmpty(token)) throw new HubException(HubErrors.TokenRequired);
         var channel = service.AuthorizedChannel(id, token);
-        var joined = service.Join(channel, JoinCommand.Read(body, c.Session.Id), c.Client);
+        var joined = await service.JoinAsync(channel, JoinCommand.Read(body, c.Session.Id), c.Client, c.Aborted).ConfigureAwait(false);
         // Joining another channel moves the session: it leaves the old one only once the new join succeeded.
-        if (c.Session.BoundChannel is { } old && old != channel.Id && Hub.TryGetChannel(old, out var oldChannel)) service.Leave(oldChannel, c.Session.Id);
+        if (c.Session.BoundChannel is { } old && old != channel.Id && Hub.TryGetChannel(old, out var oldChannel))
+        {
+            await service.LeaveAsync(oldChannel, c.Session.Id, c.Aborted).ConfigureAwait(false);
+        }
         c.Session.BoundChannel = channel.Id;
-        return new(JoinResult(joined));
+        return JoinResult(joined);
     }
 
-    private ValueTask<McpToolResult> ChannelJoin(McpCallContext c, string channelId)
+    private async ValueTask<McpToolResult> ChannelJoin(McpCallContext c, string channelId)
     {
         using var body = RequestBody.Of(c.Arguments);
-        return new(JoinResult(service.Join(Hub.GetChannel(channelId), JoinCommand.Read(body, c.Session.Id), c.Client)));
+        return JoinResult(await service.JoinAsync(Hub.GetChannel(channelId), JoinCommand.Read(body, c.Session.Id), c.Client, c.Aborted).ConfigureAwait(false));
     }
 
     private static McpToolResult JoinResult(Joined joined)
@@ -142,14 +145,14 @@ internal sealed class HubTools(HubService service)
         Turn-based harnesses end long-polls with the turn: see the hub's /llms.txt, "Persistence patterns".
         """;
 
-    private ValueTask<McpToolResult> Send(McpCallContext c, Channel channel)
+    private async ValueTask<McpToolResult> Send(McpCallContext c, Channel channel)
     {
         SendCommand command;
         using (var body = RequestBody.Of(c.Arguments))
         {
             command = SendCommand.Read(body, body.String("idempotency_key"));
         }
-        var result = service.Send(channel, c.Session.Id, command, c.Client).Result;
+        var result = (await service.SendAsync(channel, c.Session.Id, command, c.Client, c.Aborted).ConfigureAwait(false)).Result;
         var m = result.Message;
         var text = m.Kind == MessageKind.Status
             ? $"status signal #{m.Id} sent to {m.To} — peers listening now see a \"working\" indicator; not stored in history."
@@ -157,7 +160,7 @@ internal sealed class HubTools(HubService service)
               + (result.Queued ? " (queued — recipient is offline, will be delivered when they rejoin)" : "")
               + (m.SuggestedReplies is { Count: > 0 } r ? $" (suggested: {string.Join(" | ", r)})" : "")
               + (result.Replayed ? " (idempotent retry: already sent)" : "");
-        return new(new McpToolResult { Text = text });
+        return new McpToolResult { Text = text };
     }
 
     private async ValueTask<McpToolResult> Listen(McpCallContext c, Channel channel, bool wait)
@@ -183,7 +186,7 @@ internal sealed class HubTools(HubService service)
         {
             Text = sb.ToString(),
             StructuredContent = listened.Write,
-            Written = listened.NeedsCommit ? listened.Complete : null,
+            Written = listened.NeedsCommit ? listened.CompleteAsync : null,
         };
     }
 
@@ -201,16 +204,16 @@ internal sealed class HubTools(HubService service)
         return new(new McpToolResult { Text = MessageText.Format(service.History(channel, body.NumberText("n"))) });
     }
 
-    private ValueTask<McpToolResult> UnifiedLeave(McpCallContext c)
+    private async ValueTask<McpToolResult> UnifiedLeave(McpCallContext c)
     {
-        service.Leave(Bound(c), c.Session.Id);
+        await service.LeaveAsync(Bound(c), c.Session.Id, c.Aborted).ConfigureAwait(false);
         c.Session.BoundChannel = null;
-        return new(new McpToolResult { Text = "left channel" });
+        return new McpToolResult { Text = "left channel" };
     }
 
-    private ValueTask<McpToolResult> ChannelLeave(McpCallContext c, string channelId)
+    private async ValueTask<McpToolResult> ChannelLeave(McpCallContext c, string channelId)
     {
-        service.Leave(Hub.GetChannel(channelId), c.Session.Id);
-        return new(new McpToolResult { Text = "left channel" });
+        await service.LeaveAsync(Hub.GetChannel(channelId), c.Session.Id, c.Aborted).ConfigureAwait(false);
+        return new McpToolResult { Text = "left channel" };
     }
 }

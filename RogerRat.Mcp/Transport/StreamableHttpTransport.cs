@@ -112,7 +112,7 @@ internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger 
         }
         var answer = await McpDispatcher.DispatchAsync(Request(context, definition, session, message, stream: null)).ConfigureAwait(false);
         var delivered = await WriteAsync(context, answer).ConfigureAwait(false);
-        answer.Written?.Invoke(delivered);
+        if (answer.Written is { } written) await written(delivered).ConfigureAwait(false);
     }
 
     private async ValueTask OpenSessionAsync(HttpContext context, McpServerDefinition definition, string endpoint, JsonRpcMessage message)
@@ -153,7 +153,7 @@ internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger 
             return;
         }
         var answers = new List<byte[]>(count);
-        List<Action<bool>>? hooks = null;
+        List<Func<bool, ValueTask>>? hooks = null;
         foreach (var item in root.EnumerateArray())
         {
             JsonRpcMessage message;
@@ -181,7 +181,7 @@ internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger 
             return;
         }
         var delivered = await WriteJsonAsync(context, 200, JoinArray(answers)).ConfigureAwait(false);
-        foreach (var hook in hooks ?? []) hook(delivered);
+        foreach (var hook in hooks ?? []) await hook(delivered).ConfigureAwait(false);
     }
 
     private static byte[] JoinArray(List<byte[]> elements)
@@ -209,7 +209,7 @@ internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger 
         var answer = await McpDispatcher.DispatchAsync(Request(context, definition, session, message, new CallStream(sse, session, progressToken))).ConfigureAwait(false);
         await sse.SendAsync(answer.Body).ConfigureAwait(false);
         var delivered = await sse.EndAsync().ConfigureAwait(false);
-        answer.Written?.Invoke(delivered);
+        if (answer.Written is { } written) await written(delivered).ConfigureAwait(false);
     }
 
     private async ValueTask DeleteAsync(HttpContext context, string endpoint)

@@ -30,7 +30,7 @@ public sealed class HubServiceTests : IDisposable
     }).Channel;
 
     private static string Join(HubService service, Channel channel, string callsign, string client = Client, string? password = null) =>
-        service.Join(channel, new JoinCommand(callsign, null, password, null), client).Result.SessionId;
+        service.JoinAsync(channel, new JoinCommand(callsign, null, password, null), client).AsTask().GetAwaiter().GetResult().Result.SessionId;
 
     private static HubError Refusal(Action action) => Assert.Throws<HubException>(action).Error;
 
@@ -38,7 +38,7 @@ public sealed class HubServiceTests : IDisposable
         service.ListenAsync(channel, sid, new ListenCommand(wait, timeout, null), CancellationToken.None);
 
     private static void Say(HubService service, Channel channel, string sid, string to, string text) =>
-        service.Send(channel, sid, new SendCommand(new SendRequest { To = to, Text = text }, null), Client);
+        service.SendAsync(channel, sid, new SendCommand(new SendRequest { To = to, Text = text }, null), Client).AsTask().GetAwaiter().GetResult();
 
     /// <summary>Awaits a parked listen after the fake clock moved; the real-time bound only guards against a hang.</summary>
     private static Task<Listened> Finished(ValueTask<Listened> listen) => listen.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
@@ -57,11 +57,11 @@ public sealed class HubServiceTests : IDisposable
         Assert.True(first.NeedsCommit);
         var ids = first.Delivery.Messages.Select(m => m.Id).ToArray();
         Assert.Equal(["m1", "m2"], first.Delivery.Messages.Select(m => m.Text));
-        first.Complete(written: false);
+        await first.CompleteAsync(written: false);
 
         var second = await Listen(service, channel, bravo, "5");
         Assert.Equal(ids, second.Delivery.Messages.Select(m => m.Id));
-        second.Complete(written: true);
+        await second.CompleteAsync(written: true);
 
         var third = Listen(service, channel, bravo, "1");
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -120,11 +120,12 @@ public sealed class HubServiceTests : IDisposable
         var service = Service(o => { o.ListenDefaultSeconds = 30; o.ListenMaxSeconds = 5; });
         var channel = NewChannel(service);
         var alpha = Join(service, channel, "alpha");
-        var parked = Listen(service, channel, alpha, timeout: null);
+        var parked = Listen(service, channel, alpha, timeout: null).AsTask();
         _time.Advance(TimeSpan.FromSeconds(5.01));
-        var answeredInTime = parked.IsCompleted;
+        // The timeout completes the listen with an asynchronous continuation: give it real time to run.
+        var answeredInTime = await Task.WhenAny(parked, Task.Delay(TimeSpan.FromSeconds(5))) == parked;
         _time.Advance(TimeSpan.FromSeconds(30)); // lets an unclamped listen finish, so the failure reports what it waited
-        var listened = await Finished(parked);
+        var listened = await parked.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(answeredInTime, $"a listen without timeout was still parked after 5 s (it waits {listened.Seconds} s)");
         Assert.True(listened.Seconds <= 5, $"an absent timeout waited {listened.Seconds} s, past ListenMaxSeconds 5");
     }
@@ -148,7 +149,7 @@ public sealed class HubServiceTests : IDisposable
     }
 
     [Fact]
-    public void HubService_the_join_limit_applies_before_the_owner_password_check()
+    public async Task HubService_the_join_limit_applies_before_the_owner_password_check()
     {
         var service = Service(o => o.RateLimits = new RateLimits(0, 0, 0, 2));
         var channel = NewChannel(service, Password);
@@ -169,14 +170,14 @@ public sealed class HubServiceTests : IDisposable
         // The limit is per client, and it slides: another address is checked, and a minute later so is this one.
         Assert.Same(HubErrors.OwnerPasswordMismatch, Refusal(() => Join(service, channel, "other", client: "203.0.113.8", password: "wrong")));
         _time.Advance(TimeSpan.FromSeconds(61));
-        var joined = service.Join(channel, new JoinCommand("alpha", null, Password, null), Client);
+        var joined = await service.JoinAsync(channel, new JoinCommand("alpha", null, Password, null), Client);
         Assert.True(joined.HumanAuthorized);
         Assert.Equal("trusted-authorized", joined.Posture);
         Assert.Equal(1, joined.Rate?.Remaining);
     }
 
     [Fact]
-    public void HubService_without_a_join_limit_every_wrong_password_is_checked()
+    public async Task HubService_without_a_join_limit_every_wrong_password_is_checked()
     {
         var service = Service();
         var channel = NewChannel(service, Password);
@@ -184,6 +185,6 @@ public sealed class HubServiceTests : IDisposable
         {
             Assert.Same(HubErrors.OwnerPasswordMismatch, Refusal(() => Join(service, channel, $"g{i}", password: "wrong")));
         }
-        Assert.False(service.Join(channel, new JoinCommand("alpha", null, null, null), Client).HumanAuthorized);
+        Assert.False((await service.JoinAsync(channel, new JoinCommand("alpha", null, null, null), Client)).HumanAuthorized);
     }
 }
