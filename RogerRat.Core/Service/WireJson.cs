@@ -13,21 +13,47 @@ public static class WireJson
 {
     private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
+    // A buffer grown past this by one large answer is let go, so a thread does not keep it for good.
+    private const int RetainedCapacity = 1 << 20;
+
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
+    [ThreadStatic] private static bool t_inUse;
 
-    /// <summary>Writes one JSON document and returns its bytes; the buffer and writer are reused per thread.</summary>
+    /// <summary>Writes one JSON document and returns its bytes; the buffer and writer are reused per thread, and a
+    /// document written from inside another one's callback gets buffers of its own.</summary>
     public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
+        if (t_inUse) return WriteUnpooled(state, write);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer, s_options);
+        buffer.ResetWrittenCount();
         writer.Reset(buffer);
+        t_inUse = true;
+        try
+        {
+            write(writer, state);
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            t_inUse = false;
+            if (buffer.Capacity > RetainedCapacity)
+            {
+                t_buffer = null;
+                t_writer = null;
+            }
+        }
+    }
+
+    private static byte[] WriteUnpooled<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using var writer = new Utf8JsonWriter(buffer, s_options);
         write(writer, state);
         writer.Flush();
-        var bytes = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > 1 << 20) t_buffer = null; // don't pin a huge buffer to the thread after an attachment
-        return bytes;
+        return buffer.WrittenSpan.ToArray();
     }
 
     public static void Message(Utf8JsonWriter w, ChannelMessage m)

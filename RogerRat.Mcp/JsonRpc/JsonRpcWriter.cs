@@ -1,3 +1,4 @@
+using RogerRat.Core.Service;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -6,7 +7,7 @@ namespace RogerRat.Mcp.JsonRpc;
 /// <summary>Writes JSON-RPC responses and notifications with Utf8JsonWriter; the id is echoed as raw JSON.</summary>
 public static class JsonRpcWriter
 {
-    public static byte[] Result(JsonElement id, Action<Utf8JsonWriter> writeResult) => JsonBuffer.Write((id, writeResult), static (w, s) =>
+    public static byte[] Result(JsonElement id, Action<Utf8JsonWriter> writeResult) => WireJson.Write((id, writeResult), static (w, s) =>
     {
         w.WriteStartObject();
         w.WriteString("jsonrpc"u8, "2.0");
@@ -17,7 +18,7 @@ public static class JsonRpcWriter
     });
 
     /// <summary>A result that is one of the protocol types of the source-generated context.</summary>
-    internal static byte[] Result<T>(JsonElement id, T result, JsonTypeInfo<T> type) => JsonBuffer.Write((id, result, type), static (w, s) =>
+    internal static byte[] Result<T>(JsonElement id, T result, JsonTypeInfo<T> type) => WireJson.Write((id, result, type), static (w, s) =>
     {
         w.WriteStartObject();
         w.WriteString("jsonrpc"u8, "2.0");
@@ -27,7 +28,7 @@ public static class JsonRpcWriter
         w.WriteEndObject();
     });
 
-    public static byte[] Error(JsonElement id, int code, string message) => JsonBuffer.Write((id, new JsonRpcError(code, message)), static (w, s) =>
+    public static byte[] Error(JsonElement id, int code, string message) => WireJson.Write((id, new JsonRpcError(code, message)), static (w, s) =>
     {
         w.WriteStartObject();
         w.WriteString("jsonrpc"u8, "2.0");
@@ -37,7 +38,7 @@ public static class JsonRpcWriter
         w.WriteEndObject();
     });
 
-    public static byte[] Notification(string method, Action<Utf8JsonWriter> writeParams) => JsonBuffer.Write((method, writeParams), static (w, s) =>
+    public static byte[] Notification(string method, Action<Utf8JsonWriter> writeParams) => WireJson.Write((method, writeParams), static (w, s) =>
     {
         w.WriteStartObject();
         w.WriteString("jsonrpc"u8, "2.0");
@@ -48,7 +49,7 @@ public static class JsonRpcWriter
     });
 
     /// <summary>A request from the server to the client (sampling, elicitation); our ids are strings we minted.</summary>
-    internal static byte[] Request(string id, string method, Action<Utf8JsonWriter> writeParams) => JsonBuffer.Write((id, method, writeParams), static (w, s) =>
+    internal static byte[] Request(string id, string method, Action<Utf8JsonWriter> writeParams) => WireJson.Write((id, method, writeParams), static (w, s) =>
     {
         w.WriteStartObject();
         w.WriteString("jsonrpc"u8, "2.0");
