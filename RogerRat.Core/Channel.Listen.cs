@@ -6,6 +6,9 @@ public sealed partial class Channel
 {
     [ThreadStatic] private static List<ChannelMessage>? t_scratch;
 
+    /// <summary>The callsign an online session holds, or null when the channel does not know the session.</summary>
+    public string? CallsignOf(string sessionId) => _sessions.TryGetValue(sessionId, out var session) ? Volatile.Read(ref session.Callsign).Name : null;
+
     /// <summary>
     /// Long-poll (reference §1.10 with PROTOCOL §1): returns at once with every pending eligible message (and the gap
     /// report), else parks until a message arrives, <paramref name="timeout"/> passes, <paramref name="cancellationToken"/>
@@ -73,6 +76,37 @@ public sealed partial class Channel
             cs.Missed -= delivery.Missed;
             cs.EvictedDuringLease = 0;
             cs.LeaseActive = false;
+        }
+        WakeListenBehindLease(cs);
+        return Acknowledge.After(_store, ticket, cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits the first <paramref name="written"/> messages of the delivery and gives the rest back, for a transport
+    /// that writes a delivery as separate frames (the SSE stream) and can be cut between two of them. The gap report
+    /// counts as written with the first message (it is framed before them). Messages that left the ring while the
+    /// delivery was being written are counted as missed: the count cannot tell whether they were among the written ones.
+    /// </summary>
+    public ValueTask CommitThroughAsync(Delivery delivery, int written, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(written);
+        if (written >= delivery.Messages.Count) return CommitAsync(delivery, cancellationToken);
+        if (written == 0)
+        {
+            Abandon(delivery);
+            return default;
+        }
+        if (delivery.Lease is not { } cs) return default;
+        StoreTicket ticket;
+        lock (_gate)
+        {
+            if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return default;
+            var cursor = delivery.Messages[written - 1].Id;
+            cs.Cursor = cursor;
+            cs.HighWater = Math.Max(cs.HighWater, cursor);
+            ticket = _store.CommitCursor(cs.Name, cursor);
+            cs.Missed -= delivery.Missed;
+            EndLeaseUncommitted(cs);
         }
         WakeListenBehindLease(cs);
         return Acknowledge.After(_store, ticket, cancellationToken);

@@ -29,6 +29,10 @@ public sealed class HubServiceOptions
     /// <summary>Longest wait, seconds (reference: 300).</summary>
     public double WaitMaxSeconds { get; set => field = OptionGuard.PositiveSeconds(value); } = 300;
 
+    /// <summary>Seconds between the <c>: ping</c> comments of an idle SSE stream (reference: 25); also how long each of
+    /// its parked listens waits.</summary>
+    public double StreamPingSeconds { get; set => field = OptionGuard.PositiveSeconds(value); } = 25;
+
     /// <summary>Default <c>n</c> of history (reference: 20).</summary>
     public int HistoryDefault { get; set => field = OptionGuard.Positive(value); } = 20;
 

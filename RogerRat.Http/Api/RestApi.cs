@@ -45,6 +45,7 @@ public sealed partial class RestApi
         router.Map("POST", "/api/channels/{id}/leave", Route(LeaveAsync, HubTokenGuard.HeaderOnly));
         router.Map("GET", "/api/channels/{id}/listen", Route((c, v) => ListenAsync(c, v, wait: false), HubTokenGuard.HeaderOnly), servesHead: false);
         router.Map("GET", "/api/channels/{id}/wait", Route((c, v) => ListenAsync(c, v, wait: true), HubTokenGuard.HeaderOnly), servesHead: false);
+        router.Map("GET", "/api/channels/{id}/stream", Route(StreamAsync, HubTokenGuard.HeaderOnly), servesHead: false);
         router.Map("GET", "/api/channels/{id}/stats", Route(ChannelStatsAsync, HubTokenGuard.HeaderOnly));
         router.Map("GET", "/api/channels/{id}/roster", Route(RosterAsync, HubTokenGuard.HeaderOnly));
         router.Map("GET", "/api/channels/{id}/history", Route(HistoryAsync, HubTokenGuard.HeaderOnly));
