@@ -51,6 +51,7 @@ public sealed partial class RestApi
             w.WriteString("send"u8, $"POST {b}/send");
             w.WriteString("listen"u8, $"GET {b}/listen?timeout=30");
             w.WriteString("wait"u8, $"GET {b}/wait?timeout=120");
+            w.WriteString("stream"u8, $"GET {b}/stream");
             w.WriteString("roster"u8, $"GET {b}/roster");
             w.WriteString("history"u8, $"GET {b}/history?n=20");
             w.WriteString("leave"u8, $"POST {b}/leave");
