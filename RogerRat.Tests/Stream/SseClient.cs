@@ -27,9 +27,13 @@ internal sealed class SseClient : IAsyncDisposable
     public string Head { get; private set; } = "";
     public int Pings { get; private set; }
 
-    public static async Task<SseClient> OpenAsync(LiveHub hub, string target, params string[] headers)
+    public static Task<SseClient> OpenAsync(LiveHub hub, string target, params string[] headers) => OpenAsync(hub, target, receiveBuffer: 0, headers);
+
+    /// <param name="receiveBuffer">The socket's receive buffer in bytes (0: the system's), small for a client that stops reading.</param>
+    public static async Task<SseClient> OpenAsync(LiveHub hub, string target, int receiveBuffer, params string[] headers)
     {
         var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBuffer > 0) s.ReceiveBufferSize = receiveBuffer;
         await s.ConnectAsync(hub.Server.LocalEndPoint);
         var head = new StringBuilder($"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         foreach (var h in headers) head.Append(h).Append("\r\n");
@@ -73,6 +77,21 @@ internal sealed class SseClient : IAsyncDisposable
             Dechunk();
         }
         return _body.ToString();
+    }
+
+    /// <summary>True once the server has closed the connection (drains whatever is still buffered).</summary>
+    public async Task<bool> ClosedByServerAsync(TimeSpan within)
+    {
+        using var cts = new CancellationTokenSource(within);
+        try
+        {
+            while (!_eof) await ReceiveAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Cuts the connection at once (RST), as a crashed client or a network failure would.</summary>

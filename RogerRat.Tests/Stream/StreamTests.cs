@@ -125,6 +125,41 @@ public class StreamTests
         Assert.Equal("session_expired", Assert.Single(rest).Data.GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task A_client_that_stops_reading_is_dropped_and_what_was_not_written_stays_for_the_next_listen()
+    {
+        await using var hub = await LiveHub.StartAsync(o =>
+        {
+            o.Http.Limits.MinResponseDataRate = 4 * 1024 * 1024; // a 480 KB frame may take 0.1 s past the grace
+            o.Http.Limits.MinResponseDataRateGracePeriod = TimeSpan.FromMilliseconds(300);
+        });
+        var (id, token) = await hub.CreateChannel();
+        var alpha = await hub.Join(id, token, "alpha");
+        var bravo = await hub.Join(id, token, "bravo");
+        await using var sse = await SseClient.OpenAsync(hub, $"/api/channels/{id}/stream", receiveBuffer: 4096,
+            $"Authorization: Bearer {token}", $"X-Session-Id: {alpha}");
+        Assert.Equal("hello", (await sse.NextAsync())!.Event);
+        // 12 x 480 KB: more than the kernel's send and receive buffers take, so the stream's flush must stall.
+        var picture = new string('A', 480 * 1024);
+        var sent = new List<long>();
+        for (var i = 0; i < 12; i++)
+        {
+            var body = $$"""{"to":"alpha","message":"picture {{i}}","attachments":[{"mime":"image/png","data_base64":"{{picture}}"}]}""";
+            var (status, json) = await hub.Send(HttpMethod.Post, $"/api/channels/{id}/send", body, token, bravo);
+            Assert.Equal(200, status);
+            sent.Add(json.GetProperty("id").GetInt64());
+        }
+        // Nobody reads for a while: the send watchdog closes the connection. Reading afterwards drains to the close;
+        // a hub that kept the stream would keep writing, and the drain would not end.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.True(await sse.ClosedByServerAsync(TimeSpan.FromSeconds(15)), "the hub kept a stream nobody reads");
+        await Task.Delay(200);
+        var (_, rest) = await hub.Send(HttpMethod.Get, $"/api/channels/{id}/listen?timeout=1", token: token, sid: alpha);
+        var after = rest.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetInt64()).ToList();
+        Assert.NotEmpty(after); // what never reached the socket was not committed
+        Assert.Equal(sent.SkipWhile(i => i < after[0]), after); // and it is the tail, in order, none skipped
+    }
+
     [Theory]
     [InlineData("", false, 400, "invalid")]
     [InlineData("?since=1.5", true, 400, "invalid")]
