@@ -46,5 +46,8 @@ internal sealed class CallsignState(string name)
     /// <summary>Status signals for a parked listen (never stored in the ring).</summary>
     public Queue<ChannelMessage>? StatusInbox;
 
+    /// <summary>Open SSE streams of this callsign: a stream hears status signals between its parks too.</summary>
+    public int Streams;
+
     public bool IsOnline => Holder is not null;
 }

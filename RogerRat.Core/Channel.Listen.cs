@@ -6,6 +6,31 @@ public sealed partial class Channel
 {
     [ThreadStatic] private static List<ChannelMessage>? t_scratch;
 
+    /// <summary>
+    /// Marks a stream open for the session's callsign until disposed: status signals then wait for it between its
+    /// listens (a stream writes a frame, then parks again; a signal sent in between would reach nobody otherwise).
+    /// </summary>
+    public IDisposable OpenStream(string sessionId)
+    {
+        var cs = EnsureJoined(sessionId).Callsign;
+        lock (_gate) cs.Streams++;
+        return new StreamMark(this, cs);
+    }
+
+    private sealed class StreamMark(Channel channel, CallsignState cs) : IDisposable
+    {
+        private int _closed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+            lock (channel._gate)
+            {
+                if (--cs.Streams == 0 && Volatile.Read(ref cs.Parked) is null) cs.StatusInbox?.Clear();
+            }
+        }
+    }
+
     /// <summary>The callsign an online session holds, or null when the channel does not know the session.</summary>
     public string? CallsignOf(string sessionId) => _sessions.TryGetValue(sessionId, out var session) ? Volatile.Read(ref session.Callsign).Name : null;
 

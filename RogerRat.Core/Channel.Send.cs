@@ -150,7 +150,7 @@ public sealed partial class Channel
         }
     }
 
-    // Caller holds _gate. Status signals go only to callsigns parked right now (reference §1.8).
+    // Caller holds _gate. Status signals go only to callsigns parked right now (reference §1.8), or with a stream open.
     private void QueueStatus(ChannelMessage status, CallsignState? recipient)
     {
         if (recipient is not null)
@@ -163,7 +163,7 @@ public sealed partial class Channel
 
     private void QueueStatusFor(CallsignState cs, ChannelMessage status)
     {
-        if (!status.IsFor(cs.Name) || Volatile.Read(ref cs.Parked) is null) return;
+        if (!status.IsFor(cs.Name) || (Volatile.Read(ref cs.Parked) is null && cs.Streams == 0)) return;
         var inbox = cs.StatusInbox ??= new Queue<ChannelMessage>();
         if (inbox.Count >= _options.StatusInboxCapacity) inbox.Dequeue();
         inbox.Enqueue(status);

@@ -43,6 +43,7 @@ public sealed partial class RestApi
         var since = QueryValues.Since(c.Request.Query("since") ?? c.Request.Header("Last-Event-ID"));
         _service.Keepalive(channel, sid); // 400 not_joined / 410 session_expired as JSON, before the stream starts
         var callsign = channel.CallsignOf(sid) ?? "";
+        using var open = channel.OpenStream(sid);
 
         using var mine = new OpenStream();
         var key = (channel.Id, sid);
