@@ -47,6 +47,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
     /// <summary>Registers a webhook on <paramref name="channel"/>; refusals are <see cref="HubException"/>s.</summary>
     public Webhook Register(Channel channel, string? url, string? callsign, string? secret)
     {
+        if (channel.Settings.IsBand) throw new HubException(WebhookErrors.NotOnBands);
         if (string.IsNullOrWhiteSpace(url)) throw new HubException(WebhookErrors.UrlRequired);
         if (url.Length > Options.MaxUrlLength) throw new HubException(WebhookErrors.UrlTooLong(Options.MaxUrlLength));
         if (AddressGuard.CheckUrl(url.Trim(), Options.AllowPrivateAddresses, out var uri) is { } refused) throw new HubException(refused);

@@ -17,5 +17,7 @@ internal static class WebhookErrors
         $"secret must be {MinSecretLength}-{MaxSecretLength} printable ASCII characters (omit it to have one minted)");
     public static HubError TooManyWebhooks(int max) => new(HubErrorReason.CapacityExceeded,
         $"this channel already has {max} webhooks, the most it may; delete one first");
+    public static readonly HubError NotOnBands = new(HubErrorReason.Invalid,
+        "public bands take no webhooks (anyone may use a band's bearer); create a channel of your own");
     public static readonly HubError WebhookNotFound = new(HubErrorReason.NotFound, "webhook not found");
 }

@@ -193,6 +193,7 @@ public class WebhookDeliveryTests
         Assert.Equal(401, (await hub.Send(HttpMethod.Get, path)).Status);
         Assert.Equal(404, (await hub.Send(HttpMethod.Post, "/api/channels/nope/webhooks", """{"url":"https://example.com/a"}""", token)).Status);
         await AssertRefused(hub, path, token, "{}", 400, "invalid", "url required");
+        await AssertRefused(hub, "/api/channels/general/webhooks", "public", """{"url":"https://example.com/a"}""", 400, "invalid", "bands take no webhooks");
         await AssertRefused(hub, path, token, """{"url":5}""", 400, "invalid", "url must be a string");
         await AssertRefused(hub, path, token, """{"url":"ftp://example.com/x"}""", 400, "invalid", "absolute http");
         await AssertRefused(hub, path, token, """{"url":"/relative"}""", 400, "invalid", "absolute http");
