@@ -32,6 +32,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status to answer, given the message text and how many requests came before this one.</summary>
     public Func<string, int, int> Respond { get; set; } = static (_, _) => 200;
 
+    /// <summary>Completed when the first request has arrived (before <see cref="Gate"/> holds it).</summary>
+    public TaskCompletionSource FirstArrival { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Awaited before answering (a slow receiver).</summary>
     public Task Gate { get; set; } = Task.CompletedTask;
 
@@ -49,6 +52,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         var body = c.Request.Body.ToArray();
         var text = JsonDocument.Parse(body).RootElement.GetProperty("message").GetProperty("text").GetString()!;
         var status = Respond(text, Hits.Count);
+        FirstArrival.TrySetResult();
         await Gate;
         Hits.Enqueue(new Hit(c.Request.Header("X-RogerRat-Webhook-Id") ?? "", long.Parse(c.Request.Header("X-RogerRat-Timestamp") ?? "0"),
             c.Request.Header("X-RogerRat-Signature") ?? "", body, status));
