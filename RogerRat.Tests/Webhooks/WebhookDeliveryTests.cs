@@ -114,6 +114,28 @@ public class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task An_attempt_without_an_answer_times_out_and_is_recorded()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.Gate = release.Task;
+        await using var hub = await StartHub(o =>
+        {
+            o.Retries = 1;
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(200);
+        });
+        var (id, token) = await hub.CreateChannel();
+        var alice = await hub.Join(id, token, "alice");
+        await Register(hub, id, token, $$"""{"url":"{{receiver.Url}}"}""");
+
+        await Say(hub, id, token, alice, "slow");
+        var listed = await ListWhen(hub, id, token, static h => h.GetProperty("failed_count").GetInt64() == 1);
+        Assert.Equal(1, listed.GetProperty("failed_count").GetInt64());
+        Assert.Equal("timed out after 0.2 s", listed.GetProperty("last_error").GetString());
+        release.SetResult();
+    }
+
+    [Fact]
     public async Task With_a_callsign_only_what_it_would_receive_and_no_status_signals()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
