@@ -133,6 +133,8 @@ public sealed partial class Channel
         // Pairs with the interlocked exchange in ParkAsync: the tail is published before we look for parked listens.
         Interlocked.MemoryBarrier();
         Wake(message, recipient);
+        // Stored messages only: a status signal is ephemeral. One volatile read when nothing listens.
+        if (message.Kind == MessageKind.Message) _appended?.Invoke(message);
         return result;
     }
 

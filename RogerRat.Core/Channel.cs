@@ -40,6 +40,9 @@ public sealed partial class Channel
     // Copy-on-write snapshot of every callsign, for the lock-free broadcast wake.
     private CallsignState[] _allCallsigns = [];
 
+    // Told of each stored message after its append and wake, outside the lock (webhooks); null costs the send one read.
+    private volatile Action<ChannelMessage>? _appended;
+
     private long _firstJoinedAt;
     private long _lastActivityAt;
 
@@ -61,6 +64,11 @@ public sealed partial class Channel
     public ChannelSettings Settings { get; }
 
     public string Id => Settings.Id;
+
+    /// <summary>Sets, or clears with null, the one callback told of each stored message (not status signals) right after
+    /// its append, outside the channel's lock and before the send waits for durability. It runs on the sender's thread:
+    /// it must only hand the message on (enqueue), never block and never throw.</summary>
+    public void OnAppended(Action<ChannelMessage>? callback) => _appended = callback;
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using RogerRat.Core;
 using RogerRat.Core.Service;
 using RogerRat.Http.Server;
+using RogerRat.Http.Webhooks;
 
 namespace RogerRat.Http.Api;
 
@@ -17,6 +18,8 @@ public sealed class HubServerOptions
     /// <summary>Peers whose <c>X-Forwarded-For</c> names the client (<c>--trusted-proxy</c>); no other peer is believed.</summary>
     public List<IPAddress> TrustedProxies { get; } = [];
     public HttpServerOptions Http { get; } = new();
+    /// <summary>Outbound webhooks (PROTOCOL §4): limits, retries, and <see cref="WebhookOptions.AllowPrivateAddresses"/>.</summary>
+    public WebhookOptions Webhooks { get; set; } = new();
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
     /// <summary>Null: derive the origin from the bound address.</summary>
     public string? Origin { get; set; }
@@ -32,6 +35,7 @@ public sealed class HubServer : IAsyncDisposable
     private readonly HttpServer _http;
     private readonly ITimer _prune;
     private readonly RestApi _rest;
+    private readonly WebhookDispatcher _webhooks;
 
     private HubServer(HubServerOptions options)
     {
@@ -40,6 +44,8 @@ public sealed class HubServer : IAsyncDisposable
         Hub = new Hub(options.Hub, options.Time);
         Service = new HubService(Hub, options.Service, logger);
         _rest = new RestApi(Service, options.TrustedProxies, logger);
+        _webhooks = new WebhookDispatcher(Hub, options.Webhooks, options.Time, options.LoggerFactory.CreateLogger("RogerRat.Webhooks"));
+        _rest.Webhooks = _webhooks;
         _rest.Map(Router);
         options.Http.EndPoint = options.EndPoint;
         _http = new HttpServer(options.Http, HandleAsync, options.LoggerFactory.CreateLogger("RogerRat.Http"));
@@ -111,6 +117,7 @@ public sealed class HubServer : IAsyncDisposable
         // cancelled: a parked listen answers an ordinary empty delivery, as the connection's last response.
         await _http.StopAsync(answerParked: Hub.WakeAllListeners).ConfigureAwait(false);
         _prune.Dispose();
+        await _webhooks.DisposeAsync().ConfigureAwait(false);
         Hub.Dispose();
     }
 

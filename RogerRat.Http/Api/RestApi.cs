@@ -52,6 +52,7 @@ public sealed partial class RestApi
         router.Map("GET", "/api/channels/{id}/transcript", Route(TranscriptAsync, HubTokenGuard.HeaderOnly));
         router.Map("GET", "/api/bands", Route(BandsAsync, HubTokenGuard.HeaderOrBearer));
         router.Map("GET", "/api/stats", Route(GlobalStatsAsync, HubTokenGuard.HeaderOrBearer));
+        MapWebhooks(router);
         MapDiscovery(router);
         router.NotFound = static c => WriteErrorAsync(c, 404, "not found", HubErrors.NotFound);
         router.MethodNotAllowed = static (c, allow) =>
