@@ -38,7 +38,7 @@ internal sealed class ListenHereCommand
         };
     }
 
-    /// <summary>The subcommand; SIGINT/SIGTERM (or <paramref name="ct"/>) stop it with exit 0.</summary>
+    /// <summary>The subcommand; <paramref name="ct"/> stops it with exit 0.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var (o, error) = ListenOptions.Parse(args, Environment.GetEnvironmentVariable);
@@ -52,15 +52,12 @@ internal sealed class ListenHereCommand
             await stdout.WriteLineAsync(ListenOptions.Usage);
             return 0;
         }
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         var command = new ListenHereCommand(o, stdout, stderr);
         try
         {
-            return await command.LoopAsync(cts.Token);
+            return await command.LoopAsync(ct);
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             return 0;
         }
@@ -68,6 +65,15 @@ internal sealed class ListenHereCommand
         {
             command._http.Dispose();
         }
+    }
+
+    /// <summary>The process entry: SIGINT/SIGTERM stop the loop cleanly (exit 0).</summary>
+    public static async Task<int> MainAsync(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        return await RunAsync(args, Console.Out, Console.Error, cts.Token);
 
         void Stop(PosixSignalContext c)
         {
