@@ -218,7 +218,9 @@ internal sealed class ListenHereCommand
             if (status != HttpStatusCode.OK) return Refused("listen", status, root);
             if (root.TryGetProperty("missed", out var missed) && missed.ValueKind == JsonValueKind.Number)
             {
-                Info($"{missed.GetInt64()} message(s) left the hub's buffer before they could be read");
+                var gap = $"⚠ {missed.GetInt64()} message(s) left the hub's buffer before they could be read";
+                _inbox.Status(gap);
+                Info(gap);
             }
             if (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
             {
