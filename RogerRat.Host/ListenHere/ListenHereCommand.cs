@@ -91,7 +91,7 @@ internal sealed class ListenHereCommand
 
     private async Task<int> LoopAsync(CancellationToken ct)
     {
-        var backoff = _o.BackoffMs;
+        var backoff = new Backoff(_o.BackoffMs);
         var connected = false;
         using var heartbeat = _o.HeartbeatSeconds > 0 ? new PeriodicTimer(TimeSpan.FromSeconds(_o.HeartbeatSeconds)) : null;
         var beats = heartbeat is null ? Task.CompletedTask : Beat(heartbeat, ct);
@@ -108,7 +108,7 @@ internal sealed class ListenHereCommand
                         _inbox.Status($"● connected — listening on {_o.Channel} as session {Short(_session)}…");
                         Info($"listening on {_o.Channel} as session {Short(_session)}…");
                     }
-                    backoff = _o.BackoffMs;
+                    backoff.Reset();
                     continue;
                 case Outcome.Rejoin:
                     connected = false;
@@ -123,9 +123,9 @@ internal sealed class ListenHereCommand
                     return 1;
                 default:
                     connected = false;
-                    Info($"reconnecting in {backoff} ms");
-                    await Task.Delay(backoff, ct);
-                    backoff = Math.Min(backoff * 3, 60_000);
+                    var delay = backoff.Next();
+                    Info($"reconnecting in {delay} ms");
+                    await Task.Delay(delay, ct);
                     continue;
             }
         }

@@ -257,6 +257,15 @@ public class ListenHereTests
         Assert.Equal(expected, RogerRat.Host.ListenHere.Inbox.SafeName(name, 3));
 
     [Fact]
+    public void Backoff_triples_up_to_a_minute_and_resets_once_healthy()
+    {
+        var backoff = new RogerRat.Host.ListenHere.Backoff(1000);
+        Assert.Equal([1000, 3000, 9000, 27000, 60000, 60000], Enumerable.Range(0, 6).Select(_ => backoff.Next()));
+        backoff.Reset();
+        Assert.Equal(1000, backoff.Next());
+    }
+
+    [Fact]
     public void Long_names_are_cut_to_96_characters() =>
         Assert.Equal(96, RogerRat.Host.ListenHere.Inbox.SafeName(new string('a', 200), 1).Length);
 
