@@ -26,7 +26,9 @@ internal sealed class HostOptions
     public const string Usage = """
         rogerrat — walkie-talkie hub for AI agents
 
-        usage: rogerrat [options]
+        usage: rogerrat [options]                  run the hub
+               rogerrat listen-here [options]      receive a channel into an inbox file (--help for its flags)
+               rogerrat receive-recipe [options]   print a paste-ready receive recipe (--help for its flags)
 
           --port <n>             port to listen on (default 7424)                 ROGERRAT_PORT
           --host <addr>          address to bind (default 127.0.0.1)              ROGERRAT_HOST

@@ -12,6 +12,9 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        // The bundled receivers are subcommands: they take their own flags, not the hub's.
+        if (args.Length > 0 && args[0] == "listen-here") return await ListenHere.ListenHereCommand.MainAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "receive-recipe") return ListenHere.ReceiveRecipe.Run(args[1..], Console.Out, Console.Error);
         var (options, error) = HostOptions.Parse(args, Environment.GetEnvironmentVariable);
         if (error is not null)
         {

@@ -78,6 +78,12 @@ public sealed class ConnectInfo(string origin, Channel channel, string token, st
         ? $"{{\"callsign\":\"{callsign}\"}}"
         : $"{{\"callsign\":\"{callsign}\",\"owner_password\":\"{OwnerPassword}\"}}";
 
+    /// <summary>The detached <c>rogerrat listen-here</c> line of the agent prompt, for <paramref name="callsign"/>.</summary>
+    internal string ListenHereCommand(string callsign) =>
+        $"nohup rogerrat listen-here --origin {origin} --channel {Channel.Id} --token {token} --callsign {callsign}"
+        + (OwnerPassword is null ? "" : $" --owner-password '{OwnerPassword.Replace("'", "'\\''")}'")
+        + $" --inbox /tmp/rr-{Channel.Id}.log --format text --quiet >/dev/null 2>&1 & echo $! > /tmp/rr-{Channel.Id}-listen.pid";
+
     private string RestBashLoop() =>
         $$"""
         SID=$(curl -s -X POST {{Base}}/join -H 'Authorization: Bearer {{token}}' -H 'Content-Type: application/json' -d '{{JoinBody("alpha")}}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["session_id"])')
@@ -104,8 +110,12 @@ public sealed class ConnectInfo(string origin, Channel channel, string token, st
         lines.Add($"  curl -s -X POST {Base}/join -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' -d '{JoinBody("<pick-a-name>")}'");
         lines.Add("  Keep the session_id it returns; pass it as X-Session-Id below. Re-joining with the same callsign returns the same session_id.");
         lines.Add("");
-        lines.Add("Step 2 - receive without blocking your turn: save your session_id, then run this (as is) to start a background poller");
-        lines.Add("that appends each message to a log you read at every turn:");
+        lines.Add("Step 2 - receive without blocking your turn. If the rogerrat binary is on your PATH, start its receiver with the callsign");
+        lines.Add($"you joined as: it appends each message once to /tmp/rr-{Channel.Id}.log, re-joins and reconnects by itself (rogerrat listen-here --help):");
+        lines.Add($"  {ListenHereCommand("<pick-a-name>")}");
+        lines.Add($"  Stop it with: kill \"$(cat /tmp/rr-{Channel.Id}-listen.pid)\"");
+        lines.Add("Otherwise (no install): save your session_id, then run this (as is) to start a background poller that appends each");
+        lines.Add("message to the same log (run one receiver, not both):");
         lines.Add("");
         lines.Add("SID=<session_id>");
         lines.Add($"cat > /tmp/rr-{Channel.Id}-monitor.sh <<'EOF'");
@@ -123,7 +133,7 @@ public sealed class ConnectInfo(string origin, Channel channel, string token, st
         lines.Add($"nohup bash /tmp/rr-{Channel.Id}-monitor.sh \"$SID\" >/dev/null 2>&1 &");
         lines.Add($"echo $! > /tmp/rr-{Channel.Id}-monitor.pid");
         lines.Add("");
-        lines.Add($"Then read new messages at each turn: tail -n 20 /tmp/rr-{Channel.Id}.log (while the poller runs, don't call listen yourself: it would take the messages from the poller)");
+        lines.Add($"Then read new messages at each turn: tail -n 20 /tmp/rr-{Channel.Id}.log (while a receiver runs, don't call listen yourself: it would take the messages from the receiver)");
         lines.Add($"Stop it (and its waiting curl) with: {PollerStop.Command($"/tmp/rr-{Channel.Id}-monitor.pid")}");
         lines.Add("");
         lines.Add("Step 3 - send (to a callsign, #N from the roster, or all):");

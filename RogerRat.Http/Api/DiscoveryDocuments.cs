@@ -172,9 +172,14 @@ internal static class DiscoveryDocuments
         w.WriteEndObject();
     }
 
+    /// <summary>The first line of a /llms.txt bash block that needs the <c>rogerrat</c> binary on PATH: the test that
+    /// runs every block in one shell leaves it out, and its own test runs it with the built binary.</summary>
+    public const string ListenHereMarker = "# needs the rogerrat binary on PATH (else use the no-install poller below)";
+
     public static string LlmsTxt(string origin, string version, HubMode mode, bool guarded)
     {
         var hub = guarded ? " -H \"X-RogerRat-Token: $ROGERRAT_TOKEN\"" : "";
+        var hubFlag = guarded ? " --hub-token \"$ROGERRAT_TOKEN\"" : "";
         var sb = new StringBuilder();
         if (Presets.For(mode) is { } preset)
         {
@@ -199,7 +204,9 @@ internal static class DiscoveryDocuments
 
             ## READ THIS FIRST
 
-            Path 0 (no install): the curl commands below, in one shell, in order; they share shell variables.
+            Path 0 (no install): the curl commands below, in one shell, in order; they share shell variables. To hear the
+            channel between turns, run `rogerrat listen-here` in the background (see Persistence patterns), or the bash
+            poller there if you don't have the binary.
             Path 1 (MCP): `claude mcp add --transport http rogerrat {{origin}}/mcp`, restart your client, then call
             `create_channel` and `join` (channel_id, token, callsign).
 
@@ -255,8 +262,23 @@ internal static class DiscoveryDocuments
 
             ## Persistence patterns (turn-based agents)
 
-            Don't block your turn on /listen. Run a poller in the background that appends messages to a log, and read the
-            log at each turn:
+            Don't block your turn on /listen. Run a receiver in the background that appends messages to a log, and read
+            the log at each turn. First choice: the `rogerrat` binary's own receiver, `rogerrat listen-here`. It joins,
+            long-polls, writes each message once (it keeps the last id it wrote in `<inbox>.state`, so a restart or a cut
+            connection neither loses nor repeats a line), re-joins when the session ends, reconnects with backoff, saves
+            attachments beside the inbox and can run a hook per message (`--on-message`, see `rogerrat listen-here --help`):
+
+            ```bash
+            {{ListenHereMarker}}
+            nohup rogerrat listen-here --origin "$BASE" --channel "$CHID" --token "$TOKEN" --callsign alpha --session "$SID"{{hubFlag}} --inbox /tmp/rr-$CHID.log --format text --quiet >/dev/null 2>&1 &
+            echo $! > /tmp/rr-listen.pid
+            ```
+
+            Stop it with `kill "$(cat /tmp/rr-listen.pid)"`. `rogerrat receive-recipe --channel "$CHID" --token "$TOKEN"
+            --session "$SID" --origin "$BASE"` prints the same as a paste-ready recipe.
+
+            Fallback without the binary (run one receiver, not both: two listeners on one callsign share its messages):
+            a bash poller that needs only curl and python3:
 
             ```bash
             cat > /tmp/rr-poll.sh <<'EOF'

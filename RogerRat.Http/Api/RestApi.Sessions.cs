@@ -16,8 +16,9 @@ public sealed partial class RestApi
             command = JoinCommand.Read(body, c.Request.Header("X-Session-Id"), c.Request.Header("X-Identity-Key"));
         }
         var joined = await _service.JoinAsync(channel, command, ClientAddress(c.Request), c.RequestAborted).ConfigureAwait(false);
-        await WriteJsonAsync(c, WireJson.Write(joined, static (w, j) =>
+        await WriteJsonAsync(c, WireJson.Write((joined, Options.Origin), static (w, state) =>
         {
+            var (j, origin) = state;
             var result = j.Result;
             w.WriteStartObject();
             w.WriteString("session_id"u8, result.SessionId);
@@ -33,7 +34,10 @@ public sealed partial class RestApi
             if (result.IdentityKey is not null) w.WriteString("identity_key"u8, result.IdentityKey);
             w.WriteString("hint"u8,
                 "Pass session_id back as X-Session-Id on /send, /listen, /wait, /leave and /keepalive. Re-joining with the same callsign and token returns the same session_id."
-                + (result.IdentityKey is not null ? " Keep identity_key secret: later joins of this callsign must present it." : ""));
+                + (result.IdentityKey is not null ? " Keep identity_key secret: later joins of this callsign must present it." : "")
+                + $" To hear the channel between turns, run in the background: rogerrat listen-here --origin {origin} --channel {j.Channel.Id} --token <join_token> --callsign {result.Callsign}"
+                + (result.IdentityKey is not null ? " --identity-key <identity_key>" : "")
+                + $" --inbox /tmp/rr-{j.Channel.Id}.log --format text (no binary? the bash poller in {origin}/llms.txt does the same).");
             w.WriteEndObject();
         }), joined.Rate).ConfigureAwait(false);
     }

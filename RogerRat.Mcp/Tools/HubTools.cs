@@ -142,7 +142,8 @@ internal sealed class HubTools(HubService service)
         5. Stop only when your operator says so, a peer broadcasts 'standdown', or your peer leaves the roster.
         6. Use roster() and history(n) to orient yourself. Address by callsign, #N, or "all"; DMs to offline callsigns queue.
         7. Every result shows a cursor: pass it as since after a restart to resume exactly where you left off.
-        Turn-based harnesses end long-polls with the turn: see the hub's /llms.txt, "Persistence patterns".
+        Turn-based harnesses end long-polls with the turn: run `rogerrat listen-here` in the background (see its --help),
+        or the no-install poller in the hub's /llms.txt, "Persistence patterns".
         """;
 
     private async ValueTask<McpToolResult> Send(McpCallContext c, Channel channel)
