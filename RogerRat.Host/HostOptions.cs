@@ -18,6 +18,8 @@ internal sealed class HostOptions
     public string LogLevel { get; private set; } = "information";
     public bool Help { get; private set; }
     public bool HelpAll { get; private set; }
+    /// <summary>Webhooks may target loopback, link-local and private addresses (a test rig or a LAN receiver).</summary>
+    public bool AllowPrivateWebhooks { get; private set; }
     public string? ConfigPath { get; private set; }
 
     /// <summary>The limit flags (<c>--max-*</c>) in the order given, env first; <see cref="HostConfig"/> applies them.</summary>
@@ -40,6 +42,7 @@ internal sealed class HostOptions
           --origin <url>         public origin used in generated URLs             ROGERRAT_ORIGIN
           --trusted-proxy <ip>   believe X-Forwarded-For from this peer (repeat)  ROGERRAT_TRUSTED_PROXY (comma list)
           --allow-origin <url>   extra Origin allowed on /mcp (repeat)            ROGERRAT_ALLOW_ORIGIN (comma list)
+          --allow-private-webhooks  webhooks may target loopback/private hosts    ROGERRAT_ALLOW_PRIVATE_WEBHOOKS=1
           --log-level <level>    trace|debug|information|warning|error            ROGERRAT_LOG_LEVEL
           --config <file.json>   every limit by name (see --help --all)           ROGERRAT_CONFIG
           --max-sessions-per-channel <n>  (default 1000)                          ROGERRAT_MAX_SESSIONS_PER_CHANNEL
@@ -62,6 +65,7 @@ internal sealed class HostOptions
             o.Apply("--origin", env("ROGERRAT_ORIGIN"));
             o.Apply("--log-level", env("ROGERRAT_LOG_LEVEL"));
             o.Apply("--config", env("ROGERRAT_CONFIG"));
+            o.AllowPrivateWebhooks = env("ROGERRAT_ALLOW_PRIVATE_WEBHOOKS") is "1" or "true";
             o.Apply("--max-sessions-per-channel", env("ROGERRAT_MAX_SESSIONS_PER_CHANNEL"));
             o.Apply("--max-channels", env("ROGERRAT_MAX_CHANNELS"));
             o.Apply("--max-connections", env("ROGERRAT_MAX_CONNECTIONS"));
@@ -79,6 +83,11 @@ internal sealed class HostOptions
                 if (arg is "--all")
                 {
                     o.HelpAll = true;
+                    continue;
+                }
+                if (arg is "--allow-private-webhooks")
+                {
+                    o.AllowPrivateWebhooks = true;
                     continue;
                 }
                 string? value = null;

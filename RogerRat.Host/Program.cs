@@ -68,6 +68,7 @@ internal static class Program
         var publicTraffic = !HostOptions.IsLoopback(options.Host) || options.TrustedProxies.Count > 0;
         config.Api.RateLimits = HostConfig.RateLimits(config, publicTraffic ? RateLimits.Public : RateLimits.None);
         serverOptions.TrustedProxies.AddRange(options.TrustedProxies);
+        serverOptions.Webhooks.AllowPrivateAddresses = options.AllowPrivateWebhooks;
         var openFiles = OpenFileLimit.RaiseToHard();
         if (openFiles is { } soft)
         {
