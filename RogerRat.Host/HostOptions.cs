@@ -72,39 +72,21 @@ internal sealed class HostOptions
             foreach (var p in (env("ROGERRAT_TRUSTED_PROXY") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) o.Apply("--trusted-proxy", p);
             foreach (var p in (env("ROGERRAT_ALLOW_ORIGIN") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) o.Apply("--allow-origin", p);
 
-            for (var i = 0; i < args.Length; i++)
-            {
-                var arg = args[i];
-                if (arg is "-h" or "--help")
+            var error = CommandLine.Read(args,
+                static a => a is "-h" or "--help" or "--all" or "--allow-private-webhooks",
+                IsFlag,
+                a =>
                 {
-                    o.Help = true;
-                    continue;
-                }
-                if (arg is "--all")
+                    if (a == "--all") o.HelpAll = true;
+                    else if (a == "--allow-private-webhooks") o.AllowPrivateWebhooks = true;
+                    else o.Help = true;
+                },
+                (flag, value) =>
                 {
-                    o.HelpAll = true;
-                    continue;
-                }
-                if (arg is "--allow-private-webhooks")
-                {
-                    o.AllowPrivateWebhooks = true;
-                    continue;
-                }
-                string? value = null;
-                var eq = arg.IndexOf('=');
-                if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-                {
-                    value = arg[(eq + 1)..];
-                    arg = arg[..eq];
-                }
-                if (!IsFlag(arg)) return (null, $"unknown option '{args[i]}'");
-                if (value is null)
-                {
-                    if (i + 1 >= args.Length) return (null, $"option {arg} needs a value");
-                    value = args[++i];
-                }
-                o.Apply(arg, value);
-            }
+                    o.Apply(flag, value);
+                    return null;
+                });
+            if (error is not null) return (null, error);
         }
         catch (FormatException e)
         {

@@ -64,40 +64,18 @@ internal sealed class ListenOptions
     public static (ListenOptions? Options, string? Error) Parse(string[] args, Func<string, string?> env)
     {
         var o = new ListenOptions { HubToken = env("ROGERRAT_TOKEN") is { Length: > 0 } t ? t : null };
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            if (arg is "-h" or "--help")
-            {
-                o.Help = true;
-                continue;
-            }
-            if (arg is "--quiet")
-            {
-                o.Quiet = true;
-                continue;
-            }
-            string? value = null;
-            var eq = arg.IndexOf('=');
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-            {
-                value = arg[(eq + 1)..];
-                arg = arg[..eq];
-            }
-            if (arg is not ("--channel" or "--token" or "--callsign" or "--session" or "--identity-key" or "--owner-password"
+        var error = CommandLine.Read(args,
+            static a => a is "-h" or "--help" or "--quiet",
+            static a => a is "--channel" or "--token" or "--callsign" or "--session" or "--identity-key" or "--owner-password"
                 or "--hub-token" or "--origin" or "--on-message" or "--inbox" or "--format" or "--state" or "--min-priority"
-                or "--heartbeat" or "--backoff-ms"))
+                or "--heartbeat" or "--backoff-ms",
+            a =>
             {
-                return (null, $"unknown option '{args[i]}'");
-            }
-            if (value is null)
-            {
-                if (i + 1 >= args.Length) return (null, $"option {arg} needs a value");
-                value = args[++i];
-            }
-            var error = o.Apply(arg, value);
-            if (error is not null) return (null, error);
-        }
+                if (a == "--quiet") o.Quiet = true;
+                else o.Help = true;
+            },
+            o.Apply);
+        if (error is not null) return (null, error);
         if (o.Help) return (o, null);
         if (o.Channel.Length == 0) return (null, "--channel is required");
         if (o.Token.Length == 0) return (null, "--token is required");
