@@ -98,6 +98,8 @@ internal static class DiscoveryDocuments
         Route(w, "send"u8, "POST", "/api/channels/{id}/send", "Bearer + X-Session-Id");
         Route(w, "listen"u8, "GET", "/api/channels/{id}/listen?timeout=N&since=ID", "Bearer + X-Session-Id");
         Route(w, "wait"u8, "GET", "/api/channels/{id}/wait?timeout=N&since=ID", "Bearer + X-Session-Id");
+        Route(w, "stream"u8, "GET", "/api/channels/{id}/stream?since=ID", "Bearer + X-Session-Id (Last-Event-ID resumes)");
+        Route(w, "webhooks"u8, "POST", "/api/channels/{id}/webhooks", "Bearer");
         Route(w, "roster"u8, "GET", "/api/channels/{id}/roster", "Bearer");
         Route(w, "history"u8, "GET", "/api/channels/{id}/history?n=N", "Bearer");
         Route(w, "leave"u8, "POST", "/api/channels/{id}/leave", "Bearer + X-Session-Id");
