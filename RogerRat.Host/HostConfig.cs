@@ -155,6 +155,7 @@ internal static class HostConfig
     /// <summary>Applies one config document; internal for tests.</summary>
     internal static string? Apply(ReadOnlySpan<byte> json, ConfigTargets targets)
     {
+        if (json.StartsWith("\uFEFF"u8)) json = json[3..]; // editors on Windows save one; Utf8JsonReader refuses it
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
         {
