@@ -14,11 +14,14 @@ public sealed partial class RestApi
 
     private static readonly byte[] s_ping = ": ping\n\n"u8.ToArray();
 
-    private sealed class OpenStream : IDisposable
+    // One cancellation source per stream: the client's abort and a newer stream both end it.
+    private sealed class OpenStream(CancellationToken requestAborted) : IDisposable
     {
-        private readonly CancellationTokenSource _closed = new();
+        private readonly CancellationTokenSource _closed = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
 
         public CancellationToken Closed => _closed.Token;
+
+        public bool IsClosed => _closed.IsCancellationRequested;
 
         /// <summary>Set before the close, so the old stream can say why it ends.</summary>
         public volatile bool Superseded;
@@ -45,7 +48,7 @@ public sealed partial class RestApi
         var callsign = channel.CallsignOf(sid) ?? "";
         using var open = channel.OpenStream(sid);
 
-        using var mine = new OpenStream();
+        using var mine = new OpenStream(c.RequestAborted);
         var key = (channel.Id, sid);
         OpenStream? previous = null;
         _streams.AddOrUpdate(key, mine, (_, old) =>
@@ -54,10 +57,9 @@ public sealed partial class RestApi
             return mine;
         });
         previous?.Supersede();
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(c.RequestAborted, mine.Closed);
         try
         {
-            var backlog = await channel.ListenAsync(sid, TimeSpan.Zero, since, ended.Token).ConfigureAwait(false);
+            var backlog = await channel.ListenAsync(sid, TimeSpan.Zero, since, mine.Closed).ConfigureAwait(false);
             c.Response.StatusCode = 200;
             c.Response.ContentType = "text/event-stream";
             c.Response.AddHeader("Cache-Control", "no-cache");
@@ -84,12 +86,12 @@ public sealed partial class RestApi
             if (!await WriteDeliveryAsync(c, channel, backlog).ConfigureAwait(false)) return;
 
             var ping = TimeSpan.FromSeconds(Options.StreamPingSeconds);
-            while (!ended.IsCancellationRequested)
+            while (!mine.IsClosed)
             {
                 Delivery delivery;
                 try
                 {
-                    delivery = await channel.ListenAsync(sid, ping, since: null, ended.Token).ConfigureAwait(false);
+                    delivery = await channel.ListenAsync(sid, ping, since: null, mine.Closed).ConfigureAwait(false);
                 }
                 catch (HubException e)
                 {
@@ -97,7 +99,7 @@ public sealed partial class RestApi
                     await WriteFrameAsync(c, "error", WireJson.Error(e.Error), id: null).ConfigureAwait(false);
                     break;
                 }
-                if (ended.IsCancellationRequested)
+                if (mine.IsClosed)
                 {
                     channel.Abandon(delivery);
                     break;
