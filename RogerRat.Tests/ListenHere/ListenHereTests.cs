@@ -9,19 +9,13 @@ namespace RogerRat.Tests.ListenHere;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class ListenHereTests
 {
-    private static string[] Args(LiveHub hub, string id, string token, string inbox, params string[] more) =>
-        ["--origin", hub.Base, "--channel", id, "--token", token, "--callsign", "alpha", "--inbox", inbox, "--backoff-ms", "50", .. more];
+    private static string[] Args(LiveHub hub, string id, string token, string inbox, params string[] more) => ListenerRig.Args(hub, id, token, inbox, more);
 
     [Fact]
     public async Task Jsonl_lines_land_in_order_as_received()
     {
-        await using var hub = await LiveHub.StartAsync();
-        var (id, token) = await hub.CreateChannel();
-        var dir = TempDir();
-        var inbox = Path.Combine(dir, "in.jsonl");
-        await using var run = Start(Args(hub, id, token, inbox));
-        await WaitOnline(hub, id, token, "alpha", run);
-        var bravo = await hub.Join(id, token, "bravo");
+        await using var rig = await ListenerRig.StartAsync("in.jsonl");
+        var (hub, id, token, dir, inbox, run, bravo) = rig;
         foreach (var text in new[] { "one", "two", "three" }) await Say(hub, id, token, bravo, $$"""{"to":"alpha","message":"{{text}}"}""");
         await Say(hub, id, token, bravo, """{"to":"all","message":"four","suggested_replies":["yes","no"]}""");
         var lines = await WaitForLines(inbox, 4, run);
@@ -39,12 +33,8 @@ public class ListenHereTests
     [Fact]
     public async Task Text_lines_show_priorities_replies_and_one_line_bodies()
     {
-        await using var hub = await LiveHub.StartAsync();
-        var (id, token) = await hub.CreateChannel();
-        var inbox = Path.Combine(TempDir(), "in.log");
-        await using var run = Start(Args(hub, id, token, inbox, "--format", "text"));
-        await WaitOnline(hub, id, token, "alpha", run);
-        var bravo = await hub.Join(id, token, "bravo");
+        await using var rig = await ListenerRig.StartAsync("in.log", "--format", "text");
+        var (hub, id, token, _, inbox, run, bravo) = rig;
         await Say(hub, id, token, bravo, """{"to":"alpha","message":"multi\nline\r\nbody"}""");
         await Say(hub, id, token, bravo, """{"to":"alpha","message":"background update","priority":"low"}""");
         await Say(hub, id, token, bravo, """{"to":"alpha","message":"wake up!","priority":"urgent"}""");
@@ -57,12 +47,8 @@ public class ListenHereTests
     [Fact]
     public async Task Min_priority_drops_lower_messages_and_heartbeat_lines_come()
     {
-        await using var hub = await LiveHub.StartAsync();
-        var (id, token) = await hub.CreateChannel();
-        var inbox = Path.Combine(TempDir(), "in.log");
-        await using var run = Start(Args(hub, id, token, inbox, "--format", "text", "--min-priority", "high", "--heartbeat", "0.2"));
-        await WaitOnline(hub, id, token, "alpha", run);
-        var bravo = await hub.Join(id, token, "bravo");
+        await using var rig = await ListenerRig.StartAsync("in.log", "--format", "text", "--min-priority", "high", "--heartbeat", "0.2");
+        var (hub, id, token, _, inbox, run, bravo) = rig;
         await Say(hub, id, token, bravo, """{"to":"alpha","message":"noise"}""");
         await Say(hub, id, token, bravo, """{"to":"alpha","message":"signal!","priority":"high"}""");
         await Say(hub, id, token, bravo, """{"to":"alpha","message":"EMERGENCY","priority":"urgent"}""");
@@ -216,13 +202,8 @@ public class ListenHereTests
     [Fact]
     public async Task Attachments_are_saved_with_safe_names_and_private_modes()
     {
-        await using var hub = await LiveHub.StartAsync();
-        var (id, token) = await hub.CreateChannel();
-        var dir = TempDir();
-        var inbox = Path.Combine(dir, "in.jsonl");
-        await using var run = Start(Args(hub, id, token, inbox));
-        await WaitOnline(hub, id, token, "alpha", run);
-        var bravo = await hub.Join(id, token, "bravo");
+        await using var rig = await ListenerRig.StartAsync("in.jsonl");
+        var (hub, id, token, dir, inbox, run, bravo) = rig;
         var png = Convert.ToBase64String([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
         await Say(hub, id, token, bravo, $$"""
             {"to":"alpha","message":"files","attachments":[
