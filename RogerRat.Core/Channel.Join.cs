@@ -93,7 +93,7 @@ public sealed partial class Channel
             ticket = StoreTicket.None;
             if (mintedKey is not null) cs.IdentityKeyHash = Secrets.HashToken(mintedKey);
             if (isNewCallsign || mintedKey is not null) ticket = _store.PutCallsign(new CallsignRecord(name, cs.IdentityKeyHash));
-            ticket = StoreTicket.Latest(ticket, _store.PutSession(new SessionRecord(sessionId, name)));
+            ticket = StoreTicket.Latest(ticket, _store.PutSession(new SessionRecord(sessionId, name, now)));
             cs.Holder = session;
             cs.JoinedAt = now;
             _joinOrder.Add(cs);

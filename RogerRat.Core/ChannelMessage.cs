@@ -16,7 +16,8 @@ public sealed record Attachment(string Mime, string DataBase64, string? Filename
 /// </summary>
 public sealed class ChannelMessage
 {
-    internal ChannelMessage(long id, string from, string to, string text, long at, MessageKind kind, MessagePriority priority,
+    /// <summary>A message as a store holds it: stores build it when they append, and again when they recover it.</summary>
+    public ChannelMessage(long id, string from, string to, string text, long at, MessageKind kind, MessagePriority priority,
         IReadOnlyList<string>? suggestedReplies, IReadOnlyList<Attachment>? attachments)
     {
         Id = id;

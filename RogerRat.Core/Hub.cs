@@ -30,7 +30,10 @@ public sealed class Hub : IDisposable
     {
     }
 
-    /// <summary>A hub whose channels live in <paramref name="store"/> (null: in memory, see docs/ARCHITECTURE.md).</summary>
+    /// <summary>
+    /// A hub whose channels live in <paramref name="store"/> (null: in memory, see docs/ARCHITECTURE.md). A durable store's
+    /// channels come back as they were (<see cref="IHubStore.Load"/>); the store outlives the hub and its owner disposes it.
+    /// </summary>
     public Hub(IHubStore? store, HubOptions? options = null, TimeProvider? time = null, RandomSource? random = null, bool runGarbageCollector = true)
     {
         Options = options ?? new HubOptions();
@@ -39,8 +42,15 @@ public sealed class Hub : IDisposable
         Random = random ?? RandomSource.Secure;
         _counters = new HubCounters(Time.GetUtcNow().ToUnixTimeMilliseconds());
         _waiters = new DefaultObjectPoolProvider { MaximumRetained = Math.Max(1, Options.MaxPooledWaiters) }.Create(new WaiterPolicy(Time));
+        var restored = _store.Load(Options.RingCapacity);
+        _counters.Restore(restored);
+        foreach (var channel in restored.Channels)
+        {
+            _channels[channel.Settings.Id] = Channel.Restore(channel, Options, Time, Random, _counters, _waiters);
+        }
         foreach (var (id, _) in BandDescriptions)
         {
+            if (_channels.ContainsKey(id)) continue;
             _channels[id] = NewChannel(new ChannelSettings
             {
                 Id = id,

@@ -7,6 +7,14 @@ internal sealed class HubCounters(long startedAt)
     private long _joinsTotal;
     private long _messagesTotal;
 
+    /// <summary>Carries on from what a durable store counted before the restart.</summary>
+    public void Restore(RogerRat.Core.Storage.RestoredHub restored)
+    {
+        _channelsCreated = restored.ChannelsCreated;
+        _joinsTotal = restored.JoinsTotal;
+        _messagesTotal = restored.MessagesTotal;
+    }
+
     public long StartedAt { get; } = startedAt;
     public long ChannelsCreated => Volatile.Read(ref _channelsCreated);
     public long JoinsTotal => Volatile.Read(ref _joinsTotal);

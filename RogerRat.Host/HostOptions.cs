@@ -12,6 +12,9 @@ internal sealed class HostOptions
     public string? Token { get; private set; }
     public string? AdminToken { get; private set; }
     public string? DataDir { get; private set; }
+    /// <summary>When a logged write is durable (<c>--fsync</c>); only with <see cref="DataDir"/>.</summary>
+    public RogerRat.Storage.FsyncPolicy Fsync { get; private set; } = RogerRat.Storage.FsyncPolicy.Batch;
+    private bool _fsyncGiven;
     public string? Origin { get; private set; }
     public List<IPAddress> TrustedProxies { get; } = [];
     public List<string> AllowedOrigins { get; } = [];
@@ -36,9 +39,13 @@ internal sealed class HostOptions
           --host <addr>          address to bind (default 127.0.0.1)              ROGERRAT_HOST
           --token <secret>       hub token; required to bind a non-loopback host  ROGERRAT_TOKEN
           --admin-token <s>      reserved for the admin API (none yet: ignored)   ROGERRAT_ADMIN_TOKEN
-          --data-dir <path>      reserved for durable state; this build keeps     ROGERRAT_DATA_DIR
-                                 everything in memory with or without it and
-                                 writes nothing to disk (a restart loses all)
+          --data-dir <path>      keep channels, messages, cursors and sessions    ROGERRAT_DATA_DIR
+                                 in an append-only log there (created 0700; one
+                                 hub per dir); without it all state is in memory
+          --fsync <policy>       with --data-dir: always (fsync per write),       ROGERRAT_FSYNC
+                                 batch (default: group commit, one fsync per
+                                 window of writes) or off (no fsync; survives a
+                                 crash of the hub, not of the machine)
           --origin <url>         public origin used in generated URLs             ROGERRAT_ORIGIN
           --trusted-proxy <ip>   believe X-Forwarded-For from this peer (repeat)  ROGERRAT_TRUSTED_PROXY (comma list)
           --allow-origin <url>   extra Origin allowed on /mcp (repeat)            ROGERRAT_ALLOW_ORIGIN (comma list)
@@ -62,6 +69,7 @@ internal sealed class HostOptions
             o.Apply("--token", env("ROGERRAT_TOKEN"));
             o.Apply("--admin-token", env("ROGERRAT_ADMIN_TOKEN"));
             o.Apply("--data-dir", env("ROGERRAT_DATA_DIR"));
+            o.Apply("--fsync", env("ROGERRAT_FSYNC"));
             o.Apply("--origin", env("ROGERRAT_ORIGIN"));
             o.Apply("--log-level", env("ROGERRAT_LOG_LEVEL"));
             o.Apply("--config", env("ROGERRAT_CONFIG"));
@@ -93,6 +101,7 @@ internal sealed class HostOptions
             return (null, e.Message);
         }
         if (o.HelpAll && !o.Help) return (null, "--all goes with --help");
+        if (o._fsyncGiven && o.DataDir is null) return (null, "--fsync goes with --data-dir (without it nothing is written to disk)");
         if (!o.Help && !IsLoopback(o.Host) && string.IsNullOrEmpty(o.Token))
         {
             return (null, $"refusing to bind {o.Host} without --token: anyone who can reach it could use the hub. Pass --token <secret> (or ROGERRAT_TOKEN), or bind 127.0.0.1.");
@@ -100,7 +109,7 @@ internal sealed class HostOptions
         return (o, null);
     }
 
-    private static bool IsFlag(string a) => a is "--port" or "--host" or "--token" or "--admin-token" or "--data-dir" or "--origin"
+    private static bool IsFlag(string a) => a is "--port" or "--host" or "--token" or "--admin-token" or "--data-dir" or "--fsync" or "--origin"
         or "--trusted-proxy" or "--allow-origin" or "--log-level" or "--config" || HostConfig.IsLimitFlag(a);
 
     private void Apply(string flag, string? value)
@@ -119,6 +128,16 @@ internal sealed class HostOptions
             case "--token": Token = value; break;
             case "--admin-token": AdminToken = value; break;
             case "--data-dir": DataDir = value; break;
+            case "--fsync":
+                Fsync = value.ToLowerInvariant() switch
+                {
+                    "always" => RogerRat.Storage.FsyncPolicy.Always,
+                    "batch" => RogerRat.Storage.FsyncPolicy.Batch,
+                    "off" => RogerRat.Storage.FsyncPolicy.Off,
+                    _ => throw new FormatException($"--fsync must be always, batch or off, got '{value}'"),
+                };
+                _fsyncGiven = true;
+                break;
             case "--origin": Origin = value.TrimEnd('/'); break;
             case "--trusted-proxy":
                 TrustedProxies.Add(IPAddress.TryParse(value, out var ip) ? ip : throw new FormatException($"--trusted-proxy must be an IP address, got '{value}'"));

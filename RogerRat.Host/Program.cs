@@ -5,6 +5,7 @@ using RogerRat.Core;
 using RogerRat.Core.Service;
 using RogerRat.Http.Api;
 using RogerRat.Mcp;
+using RogerRat.Storage;
 
 namespace RogerRat.Host;
 
@@ -81,6 +82,14 @@ internal static class Program
             }
         }
 
+        using var store = OpenStore(options, config, loggerFactory, out var storeError);
+        if (storeError is not null)
+        {
+            Console.Error.WriteLine($"rogerrat: {storeError}");
+            return 3;
+        }
+        serverOptions.Store = store;
+
         HubServer server;
         try
         {
@@ -97,11 +106,7 @@ internal static class Program
 
         PrintBanner(server, options);
         logger.LogInformation("listening on {EndPoint}, origin {Origin}", server.LocalEndPoint, server.Origin);
-        if (options.DataDir is not null)
-        {
-            // Durability (PROTOCOL §5) is its own piece of work; say so rather than pretend the state survives a restart.
-            logger.LogWarning("--data-dir {DataDir} is accepted but durability is not implemented yet: all state is in memory", options.DataDir);
-        }
+        if (store is not null) logger.LogInformation("state in {DataDir}, fsync {Fsync}", store.DataDirectory, options.Fsync.ToString().ToLowerInvariant());
 
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Console.CancelKeyPress += (_, e) =>
@@ -119,6 +124,35 @@ internal static class Program
         await server.DisposeAsync();
         logger.LogInformation("stopped");
         return 0;
+    }
+
+    // The data dir, recovered and locked; a locked, unreadable or corrupt one stops startup (exit 3) and is left as it is.
+    private static LogHubStore? OpenStore(HostOptions options, ConfigTargets config, ILoggerFactory loggerFactory, out string? error)
+    {
+        error = null;
+        if (options.DataDir is null) return null;
+        try
+        {
+            return LogHubStore.Open(new LogStoreOptions
+            {
+                DataDirectory = options.DataDir,
+                Fsync = options.Fsync,
+                MaxIdempotencyKeysPerChannel = config.Hub.MaxIdempotencyKeysPerChannel,
+            }, loggerFactory.CreateLogger("RogerRat.Storage"));
+        }
+        catch (CorruptDataException e)
+        {
+            error = $"{e.Message}. Startup stopped and nothing was changed: restore the file from a backup, or move the data dir away to start empty.";
+        }
+        catch (DataDirectoryLockedException e)
+        {
+            error = e.Message;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = $"cannot use data dir {options.DataDir}: {e.Message}";
+        }
+        return null;
     }
 
     private static void PrintBanner(HubServer server, HostOptions options)

@@ -5,10 +5,36 @@ namespace RogerRat.Core.Storage;
 /// copy (cursors in <see cref="CallsignState"/>, sessions, callsigns, the idempotency cache) is the only copy, so those
 /// writes record nothing. Every ticket is <see cref="StoreTicket.None"/> and every wait a completed <see cref="ValueTask"/>:
 /// the fast path gains one call and no allocation. Not sealed: a test store re-implements the writes on top of it.
+/// A durable store keeps one as its window (the retained messages readers read) and logs the writes itself.
 /// </summary>
-internal class InMemoryChannelStore(IMessageRing ring) : IChannelStore
+public class InMemoryChannelStore : IChannelStore
 {
+    private readonly IMessageRing ring;
     private long _lastId;
+
+    /// <summary>A window of the last <paramref name="capacity"/> messages on the lock-free ring.</summary>
+    public InMemoryChannelStore(int capacity) : this(new MessageRing(capacity))
+    {
+    }
+
+    internal InMemoryChannelStore(IMessageRing ring) => this.ring = ring;
+
+    /// <summary>Highest id minted or restored.</summary>
+    public long LastId => _lastId;
+
+    /// <summary>
+    /// Puts back a recovered message, with its own id, before the channel opens (no reader, no writer yet). Messages
+    /// come oldest first; only the last <see cref="Capacity"/> stay.
+    /// </summary>
+    public void Restore(ChannelMessage message)
+    {
+        if (message.Id <= _lastId) throw new ArgumentException($"restored message id {message.Id} is not above {_lastId}", nameof(message));
+        ring.Append(message);
+        _lastId = message.Id;
+    }
+
+    /// <summary>Ids minted from now on are above <paramref name="id"/> (a cursor or a status id the log saw), even if the clock went back.</summary>
+    public void RestoreLastId(long id) => _lastId = Math.Max(_lastId, id);
 
     public int Capacity => ring.Capacity;
     public long Tail => ring.Tail;

@@ -8,7 +8,7 @@ public readonly record struct MessageDraft(string From, string To, string Text, 
 public readonly record struct StagedAppend(ChannelMessage Message, ChannelMessage? Evicted, StoreTicket Ticket);
 
 /// <summary>A session as a store keeps it: last-seen is not logged per activity (a restored session starts a fresh TTL).</summary>
-public readonly record struct SessionRecord(string SessionId, string Callsign);
+public readonly record struct SessionRecord(string SessionId, string Callsign, long JoinedAt);
 
 /// <summary>A callsign's persistent facts besides its cursor.</summary>
 public readonly record struct CallsignRecord(string Callsign, byte[]? IdentityKeyHash);

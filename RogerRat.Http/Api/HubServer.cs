@@ -13,6 +13,8 @@ public sealed class HubServerOptions
 {
     public IPEndPoint EndPoint { get; set; } = new(IPAddress.Loopback, 7424);
     public HubOptions Hub { get; set; } = new();
+    /// <summary>Where channels live: null keeps them in memory; a durable store (RogerRat.Storage's <c>LogHubStore</c>) brings them back after a restart. The caller owns and disposes it, after the server.</summary>
+    public RogerRat.Core.Storage.IHubStore? Store { get; set; }
     /// <summary>The rules both faces share: origin, hub token, rate limits, listen and history limits.</summary>
     public HubServiceOptions Service { get; set; } = new();
     /// <summary>Peers whose <c>X-Forwarded-For</c> names the client (<c>--trusted-proxy</c>); no other peer is believed.</summary>
@@ -41,7 +43,7 @@ public sealed class HubServer : IAsyncDisposable
     {
         Options = options;
         var logger = options.LoggerFactory.CreateLogger("RogerRat.Hub");
-        Hub = new Hub(options.Hub, options.Time);
+        Hub = new Hub(options.Store, options.Hub, options.Time);
         Service = new HubService(Hub, options.Service, logger);
         _rest = new RestApi(Service, options.TrustedProxies, logger);
         _webhooks = new WebhookDispatcher(Hub, options.Webhooks, options.Time, options.LoggerFactory.CreateLogger("RogerRat.Webhooks"));

@@ -1,0 +1,27 @@
+namespace RogerRat.Storage;
+
+/// <summary>The durable store's settings (<c>--data-dir</c>, <c>--fsync</c>); every limit has a default.</summary>
+public sealed class LogStoreOptions
+{
+    /// <summary>The data directory: created 0700 if missing; one hub at a time (a lock file).</summary>
+    public required string DataDirectory { get; init; }
+
+    public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Batch;
+
+    /// <summary>Log bytes written since the last snapshot after which a new snapshot is taken and the log truncated.</summary>
+    public long SnapshotEveryBytes
+    {
+        get;
+        init => field = value >= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(SnapshotEveryBytes), value, "at least 4096");
+    } = 64L << 20;
+
+    /// <summary>Idempotency keys a channel's snapshot keeps (the oldest go first); match <c>HubOptions.MaxIdempotencyKeysPerChannel</c>.</summary>
+    public int MaxIdempotencyKeysPerChannel
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxIdempotencyKeysPerChannel), value, "at least 1");
+    } = 10_000;
+
+    /// <summary>Writes a snapshot on a clean shutdown, so the next start replays no log.</summary>
+    public bool SnapshotOnDispose { get; init; } = true;
+}
