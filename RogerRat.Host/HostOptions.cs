@@ -35,7 +35,7 @@ internal sealed class HostOptions
           --port <n>             port to listen on (default 7424)                 ROGERRAT_PORT
           --host <addr>          address to bind (default 127.0.0.1)              ROGERRAT_HOST
           --token <secret>       hub token; required to bind a non-loopback host  ROGERRAT_TOKEN
-          --admin-token <s>      reserved for the admin API (none yet: ignored)   ROGERRAT_ADMIN_TOKEN
+          --admin-token <s>      enables the admin API and guards /metrics        ROGERRAT_ADMIN_TOKEN
           --data-dir <path>      reserved for durable state; this build keeps     ROGERRAT_DATA_DIR
                                  everything in memory with or without it and
                                  writes nothing to disk (a restart loses all)
