@@ -22,6 +22,8 @@ internal static class AdminPage
         #error{color:#b00020;font-weight:600;min-height:1.2em}
         form{margin-bottom:1rem}
         input{font-size:1rem;padding:.3rem;max-width:60vw}
+        @media (max-width:640px){thead{display:none}table,tbody,tr,td{display:block}tr{border:1px solid #ddd;border-radius:6px;margin-bottom:.5rem}
+        td{border:0;white-space:normal;padding:.2rem .5rem}td::before{content:attr(data-label) ": ";color:#666}}
         </style></head><body>
         <h1>RogerRat admin</h1>
         <form id="login"><input id="token" type="password" placeholder="admin token" autocomplete="off"> <button id="go">Open</button></form>
@@ -54,7 +56,7 @@ internal static class AdminPage
           const rows=a.json.channels;
           $('c-open').textContent=rows.filter(r=>r.agent_count>0).length;
           $('c-agents').textContent=rows.reduce((n,r)=>n+r.agent_count,0);
-          $('channels').tBodies[0].innerHTML=rows.map(r=>'<tr data-channel="'+esc(r.id)+'"><td>'+esc(r.id)+'</td><td>'+esc(r.retention)+'</td><td>token</td><td>'+esc(r.trust_mode)+'</td><td>'+r.roster.map(n=>'<span class="chip">'+esc(n)+'</span>').join('')+'</td><td class="msgs">'+esc(r.message_count)+'</td><td>'+ago(r.first_joined_at)+'</td><td>'+ago(r.last_activity_at)+'</td></tr>').join('');
+          $('channels').tBodies[0].innerHTML=rows.map(r=>'<tr data-channel="'+esc(r.id)+'"><td data-label="Channel">'+esc(r.id)+'</td><td data-label="Retention">'+esc(r.retention)+'</td><td data-label="Auth">token</td><td data-label="Trust">'+esc(r.trust_mode)+'</td><td data-label="Roster">'+r.roster.map(n=>'<span class="chip">'+esc(n)+'</span>').join('')+'</td><td data-label="Msgs">'+esc(r.message_count)+'</td><td data-label="Opened">'+ago(r.first_joined_at)+'</td><td data-label="Last activity">'+ago(r.last_activity_at)+'</td></tr>').join('');
         }
         $('login').addEventListener('submit',e=>{e.preventDefault();sessionStorage.setItem(KEY,$('token').value.trim());last=null;refresh();});
         timer=setInterval(refresh,5000);refresh();
