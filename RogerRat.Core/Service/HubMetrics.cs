@@ -14,6 +14,8 @@ public sealed class HubMetrics : IDisposable
     private readonly Counter<long> _messagesSent;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _rejections;
+    private readonly Counter<long> _messagesDelivered;
+    private readonly UpDownCounter<long> _listensParked;
     private static readonly KeyValuePair<string, object?>[] s_statusClasses =
     [
         new("status_class", "1xx"), new("status_class", "2xx"), new("status_class", "3xx"), new("status_class", "4xx"), new("status_class", "5xx"),
@@ -25,6 +27,8 @@ public sealed class HubMetrics : IDisposable
         _messagesSent = Meter.CreateCounter<long>("rogerrat.messages.sent", "{message}", "Messages accepted by send (REST and MCP).");
         _requests = Meter.CreateCounter<long>("rogerrat.http.requests", "{request}", "REST requests answered, by status class.");
         _rejections = Meter.CreateCounter<long>("rogerrat.rejections", "{request}", "Requests refused with a catalogue error, by reason.");
+        _messagesDelivered = Meter.CreateCounter<long>("rogerrat.messages.delivered", "{message}", "Messages handed to listens and waits.");
+        _listensParked = Meter.CreateUpDownCounter<long>("rogerrat.listens.parked", "{listen}", "Listens and waits in progress (parked until a message or the timeout).");
         Meter.CreateObservableGauge("rogerrat.channels", () => (long)hub.ChannelCount, "{channel}", "Channels held in memory.");
         Meter.CreateObservableGauge("rogerrat.agents.online", () => AgentsOnline(hub), "{agent}", "Agents online across channels.");
     }
@@ -32,6 +36,19 @@ public sealed class HubMetrics : IDisposable
     public Meter Meter { get; }
 
     public void MessageSent() => _messagesSent.Add(1);
+
+    public void Delivered(int messages)
+    {
+        if (messages > 0) _messagesDelivered.Add(messages);
+    }
+
+    public void ListenParked() => _listensParked.Add(1);
+
+    public void ListenWoken() => _listensParked.Add(-1);
+
+    /// <summary>The transport's open connections, observed at collection time (the HTTP server registers it).</summary>
+    public void ObserveConnections(Func<long> open) =>
+        Meter.CreateObservableGauge("rogerrat.connections.open", open, "{connection}", "HTTP connections open.");
 
     /// <summary>One answered request; the status class tag is a cached pair, so this allocates nothing.</summary>
     public void Request(int status)

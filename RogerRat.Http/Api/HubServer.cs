@@ -49,6 +49,7 @@ public sealed class HubServer : IAsyncDisposable
         _rest.Map(Router);
         options.Http.EndPoint = options.EndPoint;
         _http = new HttpServer(options.Http, HandleAsync, options.LoggerFactory.CreateLogger("RogerRat.Http"));
+        Service.Metrics.ObserveConnections(() => _http.OpenConnections);
         _prune = options.Time.CreateTimer(static s => ((HubService)s!).Prune(), Service, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
     }
 

@@ -67,7 +67,7 @@ public sealed class PrometheusText : IDisposable
         var sb = new StringBuilder();
         foreach (var instrument in _instruments.Keys.OrderBy(i => i.Name, StringComparer.Ordinal))
         {
-            var gauge = instrument is ObservableGauge<long>;
+            var gauge = instrument is ObservableGauge<long> or UpDownCounter<long>;
             var name = Name(instrument.Name) + (gauge ? "" : "_total");
             sb.Append("# HELP ").Append(name).Append(' ').Append(instrument.Description).Append('\n');
             sb.Append("# TYPE ").Append(name).Append(gauge ? " gauge\n" : " counter\n");
@@ -77,7 +77,7 @@ public sealed class PrometheusText : IDisposable
                 sb.Append(name).Append(key.Labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
                 any = true;
             }
-            if (!any && !gauge) sb.Append(name).Append(" 0\n");
+            if (!any && instrument is not ObservableGauge<long>) sb.Append(name).Append(" 0\n");
         }
         return sb.ToString();
     }

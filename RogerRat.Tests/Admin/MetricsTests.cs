@@ -43,8 +43,12 @@ public sealed partial class MetricsTests
         await using var hub = await LiveHub.StartAsync();
         var (id, token) = await hub.CreateChannel();
         var a = await hub.Join(id, token, "alpha");
-        await hub.Join(id, token, "bravo");
+        var b = await hub.Join(id, token, "bravo");
+        var parked = hub.Send(HttpMethod.Get, $"/api/channels/{id}/listen?timeout=30", token: token, sid: b);
+        await WaitFor(hub, "rogerrat_listens_parked", 1);
         for (var i = 0; i < 3; i++) await hub.Send(HttpMethod.Post, $"/api/channels/{id}/send", """{"message":"hi"}""", token, a);
+        await parked;
+        await hub.Send(HttpMethod.Get, $"/api/channels/{id}/listen?timeout=1", token: token, sid: b); // the rest
         await hub.Send(HttpMethod.Post, $"/api/channels/{id}/send", """{"message":"hi"}""", "wrong-token", a);
 
         using var response = await hub.Client.GetAsync("/metrics");
@@ -53,10 +57,23 @@ public sealed partial class MetricsTests
         var m = Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(3, m["rogerrat_messages_sent_total"]);
         Assert.Equal(2, m["rogerrat_agents_online"]);
+        Assert.Equal(3, m["rogerrat_messages_delivered_total"]);
+        Assert.Equal(0, m["rogerrat_listens_parked"]);
+        Assert.True(m["rogerrat_connections_open"] >= 1);
         Assert.Equal(1, m["rogerrat_channels"] - 3); // three public bands plus the one created
         Assert.Equal(1, m["""rogerrat_rejections_total{reason="unauthorized"}"""]);
         Assert.True(m["""rogerrat_http_requests_total{status_class="2xx"}"""] >= 6);
         Assert.Equal(1, m["""rogerrat_http_requests_total{status_class="4xx"}"""]);
+    }
+
+    private static async Task WaitFor(LiveHub hub, string sample, double value)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (Parse(await hub.Client.GetStringAsync("/metrics")).GetValueOrDefault(sample) == value) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail($"{sample} never reached {value}");
     }
 
     [Fact]
