@@ -16,6 +16,8 @@ public sealed class HubMetrics : IDisposable
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _messagesDelivered;
     private readonly UpDownCounter<long> _listensParked;
+    private readonly Counter<long> _webhookAttempts;
+    private readonly Counter<long> _webhookFailures;
     private static readonly KeyValuePair<string, object?>[] s_statusClasses =
     [
         new("status_class", "1xx"), new("status_class", "2xx"), new("status_class", "3xx"), new("status_class", "4xx"), new("status_class", "5xx"),
@@ -29,6 +31,8 @@ public sealed class HubMetrics : IDisposable
         _rejections = Meter.CreateCounter<long>("rogerrat.rejections", "{request}", "Requests refused with a catalogue error, by reason.");
         _messagesDelivered = Meter.CreateCounter<long>("rogerrat.messages.delivered", "{message}", "Messages handed to listens and waits.");
         _listensParked = Meter.CreateUpDownCounter<long>("rogerrat.listens.parked", "{listen}", "Listens and waits in progress (parked until a message or the timeout).");
+        _webhookAttempts = Meter.CreateCounter<long>("rogerrat.webhooks.attempts", "{attempt}", "Webhook POSTs tried (retries included).");
+        _webhookFailures = Meter.CreateCounter<long>("rogerrat.webhooks.failures", "{message}", "Webhook messages given up after every retry.");
         Meter.CreateObservableGauge("rogerrat.channels", () => (long)hub.ChannelCount, "{channel}", "Channels held in memory.");
         Meter.CreateObservableGauge("rogerrat.agents.online", () => AgentsOnline(hub), "{agent}", "Agents online across channels.");
     }
@@ -41,6 +45,10 @@ public sealed class HubMetrics : IDisposable
     {
         if (messages > 0) _messagesDelivered.Add(messages);
     }
+
+    public void WebhookAttempt() => _webhookAttempts.Add(1);
+
+    public void WebhookFailed() => _webhookFailures.Add(1);
 
     public void ListenParked() => _listensParked.Add(1);
 

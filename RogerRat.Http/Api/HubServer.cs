@@ -45,6 +45,7 @@ public sealed class HubServer : IAsyncDisposable
         Service = new HubService(Hub, options.Service, logger);
         _rest = new RestApi(Service, options.TrustedProxies, logger);
         _webhooks = new WebhookDispatcher(Hub, options.Webhooks, options.Time, options.LoggerFactory.CreateLogger("RogerRat.Webhooks"));
+        _webhooks.Metrics = Service.Metrics;
         _rest.Webhooks = _webhooks;
         _rest.Map(Router);
         options.Http.EndPoint = options.EndPoint;
