@@ -38,7 +38,7 @@ internal sealed class HostOptions
           --port <n>             port to listen on (default 7424)                 ROGERRAT_PORT
           --host <addr>          address to bind (default 127.0.0.1)              ROGERRAT_HOST
           --token <secret>       hub token; required to bind a non-loopback host  ROGERRAT_TOKEN
-          --admin-token <s>      reserved for the admin API (none yet: ignored)   ROGERRAT_ADMIN_TOKEN
+          --admin-token <s>      enables the admin API and guards /metrics        ROGERRAT_ADMIN_TOKEN
           --data-dir <path>      keep channels, messages, cursors and sessions    ROGERRAT_DATA_DIR
                                  in an append-only log there (created 0700; one
                                  hub per dir); without it all state is in memory

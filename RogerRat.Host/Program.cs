@@ -64,6 +64,7 @@ internal static class Program
         serverOptions.Hub = config.Hub;
         serverOptions.Service = config.Api;
         config.Api.HubToken = options.Token;
+        config.Api.AdminToken = options.AdminToken;
         config.Api.Version = typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
         // A loopback hub behind a trusted proxy serves whoever reaches the proxy, so it gets the public limits too.
         var publicTraffic = !HostOptions.IsLoopback(options.Host) || options.TrustedProxies.Count > 0;

@@ -58,7 +58,17 @@ public sealed partial class HubService
             ? QueryValues.Seconds(command.Timeout, Options.WaitDefaultSeconds, Options.WaitMaxSeconds)
             : QueryValues.Seconds(command.Timeout, Options.ListenDefaultSeconds, Options.ListenMaxSeconds);
         var since = QueryValues.Since(command.Since);
-        var delivery = await channel.ListenAsync(sessionId, TimeSpan.FromSeconds(seconds), since, cancellationToken).ConfigureAwait(false);
+        Delivery delivery;
+        Metrics.ListenParked();
+        try
+        {
+            delivery = await channel.ListenAsync(sessionId, TimeSpan.FromSeconds(seconds), since, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Metrics.ListenWoken();
+        }
+        Metrics.Delivered(delivery.Messages.Count);
         return new Listened(channel, delivery, command.Wait ? channel.Roster() : null, seconds);
     }
 

@@ -49,7 +49,9 @@ public sealed partial class HubService
             : Take(_sendLimiter, client, "msg/min per IP");
         var prepared = channel.Prepare(command.Request);
         // Acknowledged only once the store holds it (at once in memory; after its log record is durable otherwise).
-        return new(await channel.SendAsync(sessionId, prepared, command.IdempotencyKey, cancellationToken).ConfigureAwait(false), rate);
+        var result = await channel.SendAsync(sessionId, prepared, command.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        Metrics.MessageSent();
+        return new(result, rate);
     }
 
     public void Keepalive(Channel channel, string sessionId) => channel.Keepalive(sessionId);

@@ -27,9 +27,16 @@ public sealed partial class HubService
         _bandSendLimiter = Limiter(limits.BandSendsPerMinute, hub.Time);
         _createLimiter = Limiter(limits.CreatesPerMinute, hub.Time);
         _joinLimiter = Limiter(limits.JoinsPerMinute, hub.Time);
+        Metrics = new HubMetrics(hub);
     }
 
     public Hub Hub { get; }
+
+    /// <summary>The hub's instruments (meter <c>RogerRat</c>).</summary>
+    public HubMetrics Metrics { get; }
+
+    /// <summary>True when an admin token is set and <paramref name="bearer"/> is it (constant time).</summary>
+    public bool AcceptsAdminToken(string? bearer) => Options.AdminToken is { } admin && Secrets.PlainMatches(admin, bearer);
 
     public HubServiceOptions Options { get; }
 

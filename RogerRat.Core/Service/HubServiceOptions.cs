@@ -14,6 +14,10 @@ public sealed class HubServiceOptions
     /// health, and MCP. Sent as <c>X-RogerRat-Token</c>, or as the bearer where no channel token is due.</summary>
     public string? HubToken { get; set; }
 
+    /// <summary>Admin token (<c>--admin-token</c>): enables <c>/api/admin/channels</c> and guards <c>/metrics</c>; null or
+    /// empty disables the admin API (reference §9.1).</summary>
+    public string? AdminToken { get; set => field = string.IsNullOrEmpty(value) ? null : value; }
+
     /// <summary>Rate limits per client address; <see cref="RateLimits.None"/> on a loopback-only hub by default.</summary>
     public RateLimits RateLimits { get; set; } = RateLimits.None;
 

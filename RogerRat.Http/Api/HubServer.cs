@@ -47,10 +47,12 @@ public sealed class HubServer : IAsyncDisposable
         Service = new HubService(Hub, options.Service, logger);
         _rest = new RestApi(Service, options.TrustedProxies, logger);
         _webhooks = new WebhookDispatcher(Hub, options.Webhooks, options.Time, options.LoggerFactory.CreateLogger("RogerRat.Webhooks"));
+        _webhooks.Metrics = Service.Metrics;
         _rest.Webhooks = _webhooks;
         _rest.Map(Router);
         options.Http.EndPoint = options.EndPoint;
         _http = new HttpServer(options.Http, HandleAsync, options.LoggerFactory.CreateLogger("RogerRat.Http"));
+        Service.Metrics.ObserveConnections(() => _http.OpenConnections);
         _prune = options.Time.CreateTimer(static s => ((HubService)s!).Prune(), Service, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
     }
 

@@ -52,6 +52,7 @@ public sealed partial class RestApi
         router.Map("GET", "/api/channels/{id}/transcript", Route(TranscriptAsync, HubTokenGuard.HeaderOnly));
         router.Map("GET", "/api/bands", Route(BandsAsync, HubTokenGuard.HeaderOrBearer));
         router.Map("GET", "/api/stats", Route(GlobalStatsAsync, HubTokenGuard.HeaderOrBearer));
+        MapAdmin(router);
         MapWebhooks(router);
         MapDiscovery(router);
         router.NotFound = static c => WriteErrorAsync(c, 404, "not found", HubErrors.NotFound);
@@ -72,6 +73,7 @@ public sealed partial class RestApi
         }
         catch (HubException e) when (!c.Response.HasStarted)
         {
+            _service.Metrics.Rejection(HubErrors.CodeOf(e.Error.Reason));
             await WriteErrorAsync(c, e.Error).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (c.RequestAborted.IsCancellationRequested && !c.Response.HasStarted)
@@ -82,6 +84,10 @@ public sealed partial class RestApi
         {
             _logger.LogError(e, "unhandled error on {Method} {Path}", c.Request.Method, c.Request.Path);
             await WriteErrorAsync(c, 500, "internal", "internal").ConfigureAwait(false);
+        }
+        finally
+        {
+            _service.Metrics.Request(c.Response.StatusCode);
         }
     };
 

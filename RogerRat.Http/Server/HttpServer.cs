@@ -26,6 +26,9 @@ public sealed class HttpServer : IAsyncDisposable
     private readonly CancellationTokenSource _draining = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, Socket> _connections = new();
+
+    /// <summary>Connections accepted and not yet closed.</summary>
+    public int OpenConnections => _connections.Count;
     private Socket? _listener;
     private Task? _acceptLoop;
     private int _stopped;

@@ -65,6 +65,9 @@ internal sealed class Webhook
     public long Delivered => Interlocked.Read(ref _delivered);
     public long Failed => Interlocked.Read(ref _failed);
     public string? LastError => Volatile.Read(ref _lastError);
+
+    /// <summary>The hub's instruments (attempts, failures); null counts nothing.</summary>
+    internal RogerRat.Core.Service.HubMetrics? Metrics { get; init; }
     public long LastErrorAt => Interlocked.Read(ref _lastErrorAt);
 
     /// <summary>The secret as listed: never whole.</summary>
@@ -135,6 +138,7 @@ internal sealed class Webhook
         {
             if (attempt > 0) await Task.Delay(_options.RetryDelay(attempt - 1), _time, _stop.Token).ConfigureAwait(false);
             var outcome = await AttemptAsync(body).ConfigureAwait(false);
+            Metrics?.WebhookAttempt();
             if (outcome is null)
             {
                 Interlocked.Increment(ref _delivered);
@@ -145,6 +149,7 @@ internal sealed class Webhook
         Volatile.Write(ref _lastError, error);
         Interlocked.Exchange(ref _lastErrorAt, _time.GetUtcNow().ToUnixTimeMilliseconds());
         Interlocked.Increment(ref _failed);
+        Metrics?.WebhookFailed();
         _logger.LogWarning("webhook {WebhookId} on channel {ChannelId}: message {MessageId} failed after {Attempts} attempts: {Error}",
             Id, ChannelId, message.Id, _options.Retries + 1, error);
     }

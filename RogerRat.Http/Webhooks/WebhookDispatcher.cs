@@ -22,6 +22,9 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ChannelWebhooks> _channels = new(StringComparer.Ordinal);
     private int _disposed;
 
+    /// <summary>The hub's instruments; set before the first webhook is created.</summary>
+    public RogerRat.Core.Service.HubMetrics? Metrics { get; set; }
+
     public WebhookDispatcher(Hub hub, WebhookOptions options, TimeProvider time, ILogger logger)
     {
         _hub = hub;
@@ -61,7 +64,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         var set = _channels.AddOrUpdate(channel.Id, static (_, ch) => new ChannelWebhooks(ch),
             static (_, existing, ch) => ReferenceEquals(existing.Channel, ch) ? existing : new ChannelWebhooks(ch), channel);
         var hook = new Webhook("wh_" + Token(12), channel.Id, uri!, normalized, secret ?? "whsec_" + Token(24),
-            _time.GetUtcNow().ToUnixTimeMilliseconds(), _client, Options, _time, _logger);
+            _time.GetUtcNow().ToUnixTimeMilliseconds(), _client, Options, _time, _logger) { Metrics = Metrics };
         if (!set.TryAdd(hook, Options.MaxWebhooksPerChannel)) throw new HubException(WebhookErrors.TooManyWebhooks(Options.MaxWebhooksPerChannel));
         _logger.LogInformation("webhook {WebhookId} registered on channel {ChannelId} for {Host}", hook.Id, channel.Id, uri!.Host);
         return hook;

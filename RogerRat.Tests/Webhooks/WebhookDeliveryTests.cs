@@ -111,6 +111,9 @@ public class WebhookDeliveryTests
         Assert.Equal(1, listed.GetProperty("failed_count").GetInt64());
         Assert.Equal("HTTP 500", listed.GetProperty("last_error").GetString());
         Assert.True(listed.GetProperty("last_error_at").GetInt64() > 0);
+        var metrics = RogerRat.Tests.Admin.MetricsTests.Parse(await hub.Client.GetStringAsync("/metrics"));
+        Assert.Equal(5, metrics["rogerrat_webhooks_attempts_total"]);
+        Assert.Equal(1, metrics["rogerrat_webhooks_failures_total"]);
     }
 
     [Fact]

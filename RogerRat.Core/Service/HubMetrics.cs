@@ -1,0 +1,79 @@
+using System.Diagnostics.Metrics;
+
+namespace RogerRat.Core.Service;
+
+/// <summary>
+/// The hub's instruments on a <see cref="System.Diagnostics.Metrics.Meter"/> named <c>RogerRat</c>: what
+/// <c>dotnet-counters monitor --counters RogerRat</c>, an OpenTelemetry <c>MeterProvider</c> and <c>GET /metrics</c> read.
+/// One meter per hub, so two hubs in one process (tests) do not mix their gauges.
+/// </summary>
+public sealed class HubMetrics : IDisposable
+{
+    public const string MeterName = "RogerRat";
+
+    private readonly Counter<long> _messagesSent;
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _rejections;
+    private readonly Counter<long> _messagesDelivered;
+    private readonly UpDownCounter<long> _listensParked;
+    private readonly Counter<long> _webhookAttempts;
+    private readonly Counter<long> _webhookFailures;
+    private static readonly KeyValuePair<string, object?>[] s_statusClasses =
+    [
+        new("status_class", "1xx"), new("status_class", "2xx"), new("status_class", "3xx"), new("status_class", "4xx"), new("status_class", "5xx"),
+    ];
+
+    public HubMetrics(Hub hub)
+    {
+        Meter = new Meter(MeterName, "1.0");
+        _messagesSent = Meter.CreateCounter<long>("rogerrat.messages.sent", "{message}", "Messages accepted by send (REST and MCP).");
+        _requests = Meter.CreateCounter<long>("rogerrat.http.requests", "{request}", "REST requests answered, by status class.");
+        _rejections = Meter.CreateCounter<long>("rogerrat.rejections", "{request}", "Requests refused with a catalogue error, by reason.");
+        _messagesDelivered = Meter.CreateCounter<long>("rogerrat.messages.delivered", "{message}", "Messages handed to listens and waits.");
+        _listensParked = Meter.CreateUpDownCounter<long>("rogerrat.listens.parked", "{listen}", "Listens and waits in progress (parked until a message or the timeout).");
+        _webhookAttempts = Meter.CreateCounter<long>("rogerrat.webhooks.attempts", "{attempt}", "Webhook POSTs tried (retries included).");
+        _webhookFailures = Meter.CreateCounter<long>("rogerrat.webhooks.failures", "{message}", "Webhook messages given up after every retry.");
+        Meter.CreateObservableGauge("rogerrat.channels", () => (long)hub.ChannelCount, "{channel}", "Channels held in memory.");
+        Meter.CreateObservableGauge("rogerrat.agents.online", () => AgentsOnline(hub), "{agent}", "Agents online across channels.");
+    }
+
+    public Meter Meter { get; }
+
+    public void MessageSent() => _messagesSent.Add(1);
+
+    public void Delivered(int messages)
+    {
+        if (messages > 0) _messagesDelivered.Add(messages);
+    }
+
+    public void WebhookAttempt() => _webhookAttempts.Add(1);
+
+    public void WebhookFailed() => _webhookFailures.Add(1);
+
+    public void ListenParked() => _listensParked.Add(1);
+
+    public void ListenWoken() => _listensParked.Add(-1);
+
+    /// <summary>The transport's open connections, observed at collection time (the HTTP server registers it).</summary>
+    public void ObserveConnections(Func<long> open) =>
+        Meter.CreateObservableGauge("rogerrat.connections.open", open, "{connection}", "HTTP connections open.");
+
+    /// <summary>One answered request; the status class tag is a cached pair, so this allocates nothing.</summary>
+    public void Request(int status)
+    {
+        var i = Math.Clamp(status / 100, 1, 5) - 1;
+        _requests.Add(1, s_statusClasses[i]);
+    }
+
+    /// <summary>A refusal, tagged with its stable wire code (a small fixed set).</summary>
+    public void Rejection(string code) => _rejections.Add(1, new KeyValuePair<string, object?>("reason", code));
+
+    private static long AgentsOnline(Hub hub)
+    {
+        long n = 0;
+        foreach (var c in hub.Channels) n += c.Stats().AgentCount;
+        return n;
+    }
+
+    public void Dispose() => Meter.Dispose();
+}
