@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using RogerRat.Bench.Baseline;
 using RogerRat.Bench.Http;
 using RogerRat.Core;
+using RogerRat.Core.Service;
 using RogerRat.Http.Api;
 
 namespace RogerRat.Bench.Load;
@@ -17,7 +18,7 @@ namespace RogerRat.Bench.Load;
 /// subset the harness uses (create, join, send, listen, healthz) with the same JSON shapes:
 /// <list type="bullet">
 /// <item><c>serve-kestrel-core</c>: Kestrel + minimal-API routes over RogerRat.Core's engine and the very same
-/// <see cref="RestApi"/> (JSON, validation, commit-on-write); only the HTTP server differs, so it isolates ours.</item>
+/// <see cref="HubService"/> calls RestApi makes (commands, WireJson, RestErrors, commit-on-write); only the HTTP server differs, so it isolates ours.</item>
 /// <item><c>serve-kestrel-locked</c>: the afternoon-sized hub: Kestrel + minimal API + System.Text.Json over
 /// <see cref="LockedChannelBaseline"/> (one lock per channel, a TaskCompletionSource per parked listen).</item>
 /// </list>
@@ -28,33 +29,106 @@ internal static class KestrelHubs
     {
         var app = ComparisonServers.SlimKestrel(port);
         using var hub = new Hub(new HubOptions { MaxSessionsPerChannel = maxSessionsPerChannel });
-        var api = new RestApi(hub, new RestApiOptions { Origin = $"http://127.0.0.1:{port}" });
-        RequestDelegate handle = async ctx =>
+        var service = new HubService(hub, new HubServiceOptions { Origin = $"http://127.0.0.1:{port}" });
+        const string client = "127.0.0.1";
+
+        // Mirrors RestApi: parse the body into a command, call HubService, write WireJson; HubException -> RestErrors.
+        RequestDelegate Guarded(Func<HttpContext, Task> handler) => async ctx =>
         {
-            var body = await ReadBodyAsync(ctx.Request);
-            var response = await api.HandleAsync(new KestrelApiRequest(ctx, body));
-            ctx.Response.StatusCode = response.Status;
-            ctx.Response.ContentType = response.ContentType;
-            foreach (var (name, value) in response.Headers) ctx.Response.Headers.Append(name, value);
-            ctx.Response.ContentLength = response.Body.Length;
-            var written = true;
             try
             {
-                await ctx.Response.Body.WriteAsync(response.Body, ctx.RequestAborted);
-                await ctx.Response.CompleteAsync(); // flushed to the transport: as near to "the socket took it" as Kestrel says
+                await handler(ctx);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException)  // Kestrel's ConnectionResetException is an IOException
+            catch (HubException e)
             {
-                written = false;
+                await WriteAsync(ctx, WireJson.Error(e.Error), RestErrors.Status(e.Reason));
             }
-            response.Written?.Invoke(written && !ctx.RequestAborted.IsCancellationRequested);
         };
-        app.MapPost("/api/channels", handle);
-        app.MapPost("/api/channels/{id}/join", handle);
-        app.MapPost("/api/channels/{id}/send", handle);
-        app.MapGet("/api/channels/{id}/listen", handle);
-        app.MapGet("/healthz", handle);
+        Channel Authorized(HttpContext ctx) =>
+            service.AuthorizedChannel((string)ctx.Request.RouteValues["id"]!, HubService.Bearer(ctx.Request.Headers.Authorization.ToString()));
+        string Sid(HttpContext ctx) =>
+            ctx.Request.Headers["X-Session-Id"].ToString() is { Length: > 0 } s ? s : throw new HubException(HubErrors.SessionHeaderRequiredFromJoin);
+
+        app.MapPost("/api/channels", Guarded(async ctx =>
+        {
+            CreateCommand command;
+            using (var body = RequestBody.Parse(await ReadBodyAsync(ctx.Request))) command = CreateCommand.Read(body);
+            var created = await service.CreateChannelAsync(command, Presets.Resolve(ctx.Request.Host.Value), client, ctx.RequestAborted);
+            await WriteAsync(ctx, WireJson.Write(created.Connect, static (w, info) => info.Write(w)));
+        }));
+        app.MapPost("/api/channels/{id}/join", Guarded(async ctx =>
+        {
+            var channel = Authorized(ctx);
+            JoinCommand command;
+            using (var body = RequestBody.Parse(await ReadBodyAsync(ctx.Request)))
+                command = JoinCommand.Read(body, ctx.Request.Headers["X-Session-Id"].FirstOrDefault(), ctx.Request.Headers["X-Identity-Key"].FirstOrDefault());
+            var joined = await service.JoinAsync(channel, command, client, ctx.RequestAborted);
+            await WriteAsync(ctx, WireJson.Write(joined, static (w, j) =>
+            {
+                w.WriteStartObject();
+                w.WriteString("session_id"u8, j.Result.SessionId);
+                w.WriteString("callsign"u8, j.Result.Callsign);
+                WireJson.Strings(w, "roster"u8, j.Result.Roster);
+                WireJson.Messages(w, "history"u8, j.Result.History);
+                w.WriteEndObject();
+            }));
+        }));
+        app.MapPost("/api/channels/{id}/send", Guarded(async ctx =>
+        {
+            var channel = Authorized(ctx);
+            var sid = Sid(ctx);
+            SendCommand command;
+            using (var body = RequestBody.Parse(await ReadBodyAsync(ctx.Request))) command = SendCommand.Read(body, ctx.Request.Headers["Idempotency-Key"].FirstOrDefault());
+            var sent = await service.SendAsync(channel, sid, command, client, ctx.RequestAborted);
+            await WriteAsync(ctx, WireJson.Write(sent.Result, static (w, res) =>
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("ok"u8, true);
+                w.WriteNumber("id"u8, res.Message.Id);
+                w.WriteNumber("at"u8, res.Message.At);
+                w.WriteBoolean("queued"u8, res.Queued);
+                w.WriteString("to"u8, res.Message.To);
+                w.WriteEndObject();
+            }));
+        }));
+        app.MapGet("/api/channels/{id}/listen", Guarded(async ctx =>
+        {
+            var channel = Authorized(ctx);
+            var sid = Sid(ctx);
+            var q = ctx.Request.Query;
+            var listened = await service.ListenAsync(channel, sid,
+                new ListenCommand(false, q.TryGetValue("timeout", out var t) ? t.ToString() : null, q.TryGetValue("since", out var since) ? since.ToString() : null),
+                ctx.RequestAborted);
+            var written = false;
+            try
+            {
+                written = await WriteAsync(ctx, WireJson.Write(listened, static (w, l) => l.Write(w)));
+            }
+            finally
+            {
+                await listened.CompleteAsync(written && !ctx.RequestAborted.IsCancellationRequested);
+            }
+        }));
+        app.MapGet("/healthz", () => Results.Text("ok"));
         await RunAsync(app, "kestrel-core", port);
+    }
+
+    // Flushed to the transport: as near to "the socket took it" as Kestrel says. False when the client is gone.
+    private static async Task<bool> WriteAsync(HttpContext ctx, byte[] body, int status = 200)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentLength = body.Length;
+        try
+        {
+            await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+            await ctx.Response.CompleteAsync();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)  // Kestrel's ConnectionResetException is an IOException
+        {
+            return false;
+        }
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
@@ -62,17 +136,6 @@ internal static class KestrelHubs
         using var ms = new MemoryStream();
         await request.Body.CopyToAsync(ms);
         return ms.ToArray();
-    }
-
-    private sealed class KestrelApiRequest(HttpContext context, byte[] body) : IApiRequest
-    {
-        public string Method => context.Request.Method;
-        public string Path => context.Request.Path.Value ?? "/";
-        public string? Query(string name) => context.Request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
-        public string? Header(string name) => context.Request.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
-        public ReadOnlyMemory<byte> Body => body;
-        public IPAddress? RemoteAddress => context.Connection.RemoteIpAddress;
-        public CancellationToken Aborted => context.RequestAborted;
     }
 
     // ---- the naive hub -------------------------------------------------------------------------------------------
