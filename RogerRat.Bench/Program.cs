@@ -29,6 +29,7 @@ internal static class Program
             await (args[0] == "serve-kestrel-core" ? Load.KestrelHubs.RunCoreAsync(port, maxSessions) : Load.KestrelHubs.RunLockedAsync(port, maxSessions));
             return 0;
         }
+        if (args.Length == 3 && args[0] == "loadtest-report") return Load.LoadReport.Run(args[1], args[2]);
         if (args.Length >= 1 && args[0] == "loadtest") return await Load.LoadTest.RunAsync(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
