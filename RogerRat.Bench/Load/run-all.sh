@@ -4,12 +4,12 @@
 # both baselines and draws BENCHMARKS.md's wake-p99-vs-N chart.
 # Usage: RogerRat.Bench/Load/run-all.sh [loadtest args...]   e.g. --pairs 1,50 --seconds 5 --n 100,1000 --repeats 3
 # Needs: ./publish/rogerrat (dotnet publish RogerRat.Host -c Release -r linux-x64 -p:PublishAot=true -o publish)
-# and the Release build of the solution. Output: load-results/results.tsv, load-results/wake-p99.png
+# and the Release build of the solution. Output: RogerRat.Bench/Load/results/{results.tsv,wake-p99.png,*.log}
 set -u
 cd "$(dirname "$0")/../.."
 args=("$@"); [ ${#args[@]} -eq 0 ] && args=(--pairs 1,50 --seconds 5 --n 100,1000 --repeats 3)
 max_sessions=12000
-out=load-results; mkdir -p "$out"; rm -f "$out/results.tsv"
+out=RogerRat.Bench/Load/results; mkdir -p "$out"; rm -f "$out/results.tsv"
 bench=RogerRat.Bench/bin/Release/net10.0/RogerRat.Bench.dll
 host=RogerRat.Host/bin/Release/net10.0/rogerrat.dll
 port=7491
