@@ -21,6 +21,16 @@ internal static class Program
             await (args[0] == "probe-target-rogerrat" ? ProbeTargetServers.RunRogerRatAsync(port) : ProbeTargetServers.RunKestrelAsync(port));
             return 0;
         }
+        // End-to-end baselines for Load/run-all.sh: the REST subset on Kestrel, over our engine or the one-lock baseline.
+        if (args.Length is 2 or 3 && args[0] is "serve-kestrel-core" or "serve-kestrel-locked")
+        {
+            var port = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+            var maxSessions = args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000;
+            await (args[0] == "serve-kestrel-core" ? Load.KestrelHubs.RunCoreAsync(port, maxSessions) : Load.KestrelHubs.RunLockedAsync(port, maxSessions));
+            return 0;
+        }
+        if (args.Length == 3 && args[0] == "loadtest-report") return Load.LoadReport.Run(args[1], args[2]);
+        if (args.Length >= 1 && args[0] == "loadtest") return await Load.LoadTest.RunAsync(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

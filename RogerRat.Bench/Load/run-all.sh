@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the load harness against RogerRat AOT, RogerRat JIT, Kestrel over RogerRat.Core, and Kestrel over the
+# one-lock baseline, one after the other with identical settings; prints every figure with its ratio against
+# both baselines and draws BENCHMARKS.md's wake-p99-vs-N chart.
+# Usage: RogerRat.Bench/Load/run-all.sh [loadtest args...]   e.g. --pairs 1,50 --seconds 5 --n 100,1000 --repeats 3
+# Needs: ./publish/rogerrat (dotnet publish RogerRat.Host -c Release -r linux-x64 -p:PublishAot=true -o publish)
+# and the Release build of the solution. Output: RogerRat.Bench/Load/results/{results.tsv,wake-p99.png,*.log}
+set -u
+cd "$(dirname "$0")/../.."
+args=("$@"); [ ${#args[@]} -eq 0 ] && args=(--pairs 1,50 --seconds 5 --n 100,1000 --repeats 3)
+max_sessions=12000
+out=RogerRat.Bench/Load/results; mkdir -p "$out"; rm -f "$out/results.tsv"
+bench=RogerRat.Bench/bin/Release/net10.0/RogerRat.Bench.dll
+host=RogerRat.Host/bin/Release/net10.0/rogerrat.dll
+port=7491
+start_and_run() { # label, command...
+  local label=$1; shift
+  "$@" >"$out/$label.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  dotnet "$bench" loadtest --port "$port" --pid "$pid" --label "$label" --out "$out/results.tsv" "${args[@]}" || echo "$label: harness reported lost/duplicated/errors"
+  kill "$pid"; wait "$pid" 2>/dev/null
+  port=$((port + 1))
+}
+start_and_run rogerrat-aot ./publish/rogerrat --port $port --max-sessions-per-channel $max_sessions
+start_and_run rogerrat-jit dotnet "$host" --port $port --max-sessions-per-channel $max_sessions
+start_and_run kestrel-core dotnet "$bench" serve-kestrel-core $port $max_sessions
+start_and_run kestrel-locked dotnet "$bench" serve-kestrel-locked $port $max_sessions
+dotnet "$bench" loadtest-report "$out/results.tsv" "$out/wake-p99.png"
