@@ -48,7 +48,7 @@ internal sealed class LogWriter : IDisposable
     private bool _stopping;
     private volatile bool _syncerStopping;
     private bool _snapshotWanted;
-    private TaskCompletionSource? _snapshotDone;
+    private List<TaskCompletionSource>? _snapshotDone;
 
     private FileStream _segment;
     private long _sinceSnapshot;
@@ -123,7 +123,7 @@ internal sealed class LogWriter : IDisposable
         lock (_gate)
         {
             _snapshotWanted = true;
-            _snapshotDone = done;
+            (_snapshotDone ??= []).Add(done);
             _signalled = true;
         }
         _work.Release();
@@ -139,7 +139,7 @@ internal sealed class LogWriter : IDisposable
         {
             _work.Wait();
             bool stopping, snapshot;
-            TaskCompletionSource? snapshotDone;
+            List<TaskCompletionSource>? snapshotDone;
             lock (_gate)
             {
                 _signalled = false;
@@ -164,10 +164,10 @@ internal sealed class LogWriter : IDisposable
                     }
                 }
             }
-            if (snapshotDone is not null)
+            foreach (var done in snapshotDone ?? [])
             {
-                if (Volatile.Read(ref _failure) is null) snapshotDone.TrySetResult();
-                else snapshotDone.TrySetException(Failed());
+                if (Volatile.Read(ref _failure) is null) done.TrySetResult();
+                else done.TrySetException(Failed());
             }
             if (stopping)
             {

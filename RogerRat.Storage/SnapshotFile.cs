@@ -46,8 +46,9 @@ internal static class SnapshotFile
                 {
                     Put(new LogRecord(RecordKind.IdempotencyKeyState, id) { Idempotency = key.Record, Message = key.Message });
                 }
-                // The highest id the channel ever used, so ids stay above it even after its window moved on.
-                Put(new LogRecord(RecordKind.CursorCommitted, id) { Name = "", Number = channel.MaxId });
+                // The highest id the channel ever used (ids stay above it after its window moved on) and its first join
+                // (the session that made it may be long gone), under the one name no callsign can have.
+                Put(new LogRecord(RecordKind.CallsignState, id) { Name = "", Number = channel.MaxId, Number2 = channel.FirstJoinedAt });
             }
             Put(new LogRecord(RecordKind.SnapshotEnd, "") { Number = frames + 1 });
             file.Write(buffer.WrittenSpan);
@@ -79,6 +80,10 @@ internal static class SnapshotFile
                         shadow.Apply(r);
                         channel = shadow.Channels[r.ChannelId];
                         break;
+                    case RecordKind.CallsignState when r.Name == "" && channel is not null && r.ChannelId == channel.Settings.Id:
+                        channel.MaxId = Math.Max(channel.MaxId, r.Number);
+                        channel.FirstJoinedAt = r.Number2;
+                        break;
                     case RecordKind.CallsignState when channel is not null && r.ChannelId == channel.Settings.Id:
                         var cs = channel.Callsign(r.Name!);
                         (cs.Cursor, cs.HighWater, cs.IdentityKeyHash) = (r.Number, r.Number2, r.Hash);
@@ -86,9 +91,6 @@ internal static class SnapshotFile
                         break;
                     case RecordKind.IdempotencyKeyState when channel is not null && r.ChannelId == channel.Settings.Id:
                         channel.PutKey(r.Idempotency, r.Message);
-                        break;
-                    case RecordKind.CursorCommitted when r.Name == "" && channel is not null && r.ChannelId == channel.Settings.Id:
-                        channel.MaxId = Math.Max(channel.MaxId, r.Number);
                         break;
                     case RecordKind.MessageAppended or RecordKind.SessionPut when channel is not null && r.ChannelId == channel.Settings.Id:
                         shadow.Apply(r);

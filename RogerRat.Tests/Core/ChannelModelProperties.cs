@@ -10,7 +10,7 @@ namespace RogerRat.Tests.Core;
 /// <summary>
 /// Model-based property (DESIGN guarantees 1–5): random conversations run against the engine and against
 /// <see cref="ChannelModel"/>; after every step the answers, deliveries, cursors, gaps, rosters, 400/410 answers and the
-/// stored messages agree. Runs once per ring implementation, and once on a store whose writes carry tickets.
+/// stored messages agree. Runs once per ring implementation, once on a store whose writes carry tickets, and once on the durable log.
 /// </summary>
 public class ChannelModelProperties
 {
@@ -29,6 +29,28 @@ public class ChannelModelProperties
     [Property(Arbitrary = [typeof(ChannelOpGens)], MaxTest = 100, EndSize = 120)]
     public void Engine_agrees_with_model_ticketed_store(ChannelScript script) =>
         new ChannelModelRunner("lock-free", RingCapacity, TtlSeconds, store: new TicketedHubStore { AutoFlush = true }).Run(script);
+
+    // The durable log (RogerRat.Storage) behind the same engine, snapshotting every few KiB along the way.
+    [Property(Arbitrary = [typeof(ChannelOpGens)], MaxTest = 40, EndSize = 120)]
+    public void Engine_agrees_with_model_log_store(ChannelScript script)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "rr-model-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var store = RogerRat.Storage.LogHubStore.Open(new RogerRat.Storage.LogStoreOptions
+            {
+                DataDirectory = dir,
+                Fsync = RogerRat.Storage.FsyncPolicy.Off,
+                SnapshotEveryBytes = 4096,
+                SnapshotOnDispose = false,
+            });
+            new ChannelModelRunner("lock-free", RingCapacity, TtlSeconds, store: store).Run(script);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
 
     [Fact]
     public void Generated_scripts_reach_the_interesting_states()
