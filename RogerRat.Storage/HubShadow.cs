@@ -56,6 +56,9 @@ internal sealed class HubShadow(int maxKeysPerChannel)
             case RecordKind.IdempotencyKeyPut:
                 channel.PutKey(r.Idempotency, channel.FindMessage(r.Idempotency.MessageId));
                 break;
+            case RecordKind.ExtensionPut:
+                channel.PutExtension(r.Name!, r.Callsign!, r.Hash);
+                break;
             default:
                 throw new FormatException($"record kind {r.Kind} does not belong in the log");
         }
@@ -89,6 +92,20 @@ internal sealed class ChannelShadow(ChannelSettings settings, int maxKeys)
     private readonly Queue<(string Sender, string Key, long ExpiresAt)> _keyOrder = new();
     public long FirstJoinedAt;
     public long LastActivityAt;
+
+    /// <summary>Extension records in the order first written; a channel holds few (webhooks: at most ten), so a list.</summary>
+    public List<(string Kind, string Key, byte[] Value)> Extensions { get; } = [];
+
+    public void PutExtension(string kind, string key, byte[]? value)
+    {
+        var at = Extensions.FindIndex(e => e.Kind == kind && e.Key == key);
+        if (value is null)
+        {
+            if (at >= 0) Extensions.RemoveAt(at);
+        }
+        else if (at >= 0) Extensions[at] = (kind, key, value);
+        else Extensions.Add((kind, key, value));
+    }
 
     public void Append(ChannelMessage message)
     {

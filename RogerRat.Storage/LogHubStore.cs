@@ -12,12 +12,16 @@ namespace RogerRat.Storage;
 /// other damage is a <see cref="CorruptDataException"/>) and locks the directory; <c>new Hub(store, ...)</c> then loads
 /// the channels back. Dispose after the hub's server stopped: it writes what is staged and a last snapshot.
 /// </summary>
-public sealed class LogHubStore : IHubStore, IDisposable
+public sealed class LogHubStore : IHubStore, IExtensionStore, IDisposable
 {
     private readonly DataDirectory _dir;
     private readonly HubShadow _shadow;
     private readonly LogWriter _writer;
     private readonly ILogger _logger;
+    // Captured while nothing is staged yet: the writer owns the shadow once records come.
+    private readonly List<ExtensionRecord> _recoveredExtensions;
+    // Channels the log holds: an extension record for any other would be corruption in the log.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _channelIds = new(StringComparer.Ordinal);
     private bool _loaded;
     private int _disposed;
 
@@ -28,6 +32,12 @@ public sealed class LogHubStore : IHubStore, IDisposable
         _writer = writer;
         _logger = logger;
         Recovery = report;
+        _recoveredExtensions = [];
+        foreach (var channel in shadow.CreationOrder)
+        {
+            _channelIds.TryAdd(channel.Settings.Id, 0);
+            foreach (var (kind, key, value) in channel.Extensions) _recoveredExtensions.Add(new ExtensionRecord(channel.Settings.Id, kind, key, value));
+        }
     }
 
     /// <summary>What <see cref="Open"/> found: records replayed, whether a torn tail was cut off.</summary>
@@ -158,8 +168,19 @@ public sealed class LogHubStore : IHubStore, IDisposable
     public IChannelStore CreateChannel(ChannelSettings settings, int ringCapacity, out StoreTicket ticket)
     {
         ticket = _writer.Stage(LogRecord.Created(settings));
+        _channelIds.TryAdd(settings.Id, 0);
         return new LogChannelStore(settings.Id, new InMemoryChannelStore(ringCapacity), _writer);
     }
+
+    public StoreTicket PutExtension(string channelId, string kind, string key, byte[]? value)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(key);
+        if (!_channelIds.ContainsKey(channelId)) throw new ArgumentException($"channel {channelId} is not in the store", nameof(channelId));
+        return _writer.Stage(LogRecord.ExtensionPut(channelId, kind, key, value));
+    }
+
+    public IReadOnlyList<ExtensionRecord> Recovered(string kind) => _recoveredExtensions.FindAll(e => e.Kind == kind);
 
     public ValueTask WaitDurableAsync(StoreTicket ticket, CancellationToken cancellationToken = default) =>
         _writer.WaitDurableAsync(ticket, cancellationToken);

@@ -13,6 +13,8 @@ internal enum RecordKind : byte
     SessionRemoved = 5,
     CallsignPut = 6,
     IdempotencyKeyPut = 7,
+    /// <summary>An <see cref="IExtensionStore"/> record put (value) or forgotten (no value); also a snapshot's extension records.</summary>
+    ExtensionPut = 8,
 
     // Snapshot only: the header (the sequence it covers, the hub's counters), a callsign with its cursor, a key with
     // its message (which may have left the window), and the trailer that proves the snapshot complete.
@@ -56,6 +58,10 @@ internal readonly record struct LogRecord(RecordKind Kind, string ChannelId)
 
     public static LogRecord CallsignPut(string channelId, in CallsignRecord callsign) =>
         new(RecordKind.CallsignPut, channelId) { Name = callsign.Callsign, Hash = callsign.IdentityKeyHash };
+
+    /// <summary>Name is the extension's kind, Callsign its key, Hash its value (null: forgotten).</summary>
+    public static LogRecord ExtensionPut(string channelId, string kind, string key, byte[]? value) =>
+        new(RecordKind.ExtensionPut, channelId) { Name = kind, Callsign = key, Hash = value };
 
     public static LogRecord KeyPut(string channelId, in IdempotencyRecord record) =>
         new(RecordKind.IdempotencyKeyPut, channelId) { Idempotency = record };

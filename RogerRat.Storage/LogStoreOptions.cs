@@ -6,7 +6,30 @@ public sealed class LogStoreOptions
     /// <summary>The data directory: created 0700 if missing; one hub at a time (a lock file).</summary>
     public required string DataDirectory { get; init; }
 
+    /// <summary>When a logged write is durable, and so acknowledged (<c>--fsync</c>).</summary>
     public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Batch;
+
+    /// <summary>Batch: the longest a group of records waits for more before its fsync starts (the latency group commit may add).</summary>
+    public TimeSpan BatchWindow
+    {
+        get;
+        init => field = value >= TimeSpan.Zero && value <= TimeSpan.FromSeconds(1) ? value
+            : throw new ArgumentOutOfRangeException(nameof(BatchWindow), value, "between 0 and 1 s");
+    } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Batch: a group this many records long is fsynced without waiting for the rest of its window.</summary>
+    public int BatchMaxRecords
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchMaxRecords), value, "at least 1");
+    } = 1024;
+
+    /// <summary>Batch: a group this many bytes long is fsynced without waiting for the rest of its window.</summary>
+    public long BatchMaxBytes
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchMaxBytes), value, "at least 1");
+    } = 4L << 20;
 
     /// <summary>Log bytes written since the last snapshot after which a new snapshot is taken and the log truncated.</summary>
     public long SnapshotEveryBytes

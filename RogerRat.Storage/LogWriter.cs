@@ -7,14 +7,19 @@ namespace RogerRat.Storage;
 
 /// <summary>
 /// The log's writer. Channels stage records from under their own locks (<see cref="Stage"/>: a sequence number and a
-/// list append, no I/O). Two threads do the rest:
+/// list append, no I/O). What happens next depends on <see cref="LogStoreOptions.Fsync"/>:
 /// <list type="bullet">
-/// <item>the <b>writer</b> takes everything staged, encodes it, writes it to the segment in one write, and applies it to
-/// the <see cref="HubShadow"/> (its alone); it never waits for an fsync, so a record reaches the OS (safe from a crash
-/// of the process, kill -9 included) one thread hand-off after it was staged;</item>
-/// <item>the <b>syncer</b> makes what was written durable: under <see cref="FsyncPolicy.Batch"/> one fsync covers every
-/// record written before it began (group commit), under <see cref="FsyncPolicy.Always"/> it spends one fsync per
-/// record; under <see cref="FsyncPolicy.Off"/> it does not run and a record counts as durable once written.</item>
+/// <item><see cref="FsyncPolicy.Batch"/> and <see cref="FsyncPolicy.Off"/>: the <b>writer</b> thread takes everything
+/// staged, encodes it, writes it to the segment in one write, and applies it to the <see cref="HubShadow"/> (its alone);
+/// it never waits for an fsync, so a record reaches the OS (safe from a crash of the process, kill -9 included) one
+/// thread hand-off after it was staged. Under batch the <b>syncer</b> thread then makes groups durable: a group closes
+/// when it holds as many records as the last group did (everyone who waited on the last fsync is back), when it reaches
+/// <see cref="LogStoreOptions.BatchMaxRecords"/> or <see cref="LogStoreOptions.BatchMaxBytes"/>, or when
+/// <see cref="LogStoreOptions.BatchWindow"/> has passed since it opened, whichever comes first; one fsync acknowledges
+/// every record of the group (group commit). Under off a record counts as durable once written.</item>
+/// <item><see cref="FsyncPolicy.Always"/>: records are taken in log order and each gets a write and an fsync of its
+/// own before it is acknowledged and the next one is written (serialised, no grouping), by the writer thread or by the
+/// waiter that finds the log idle.</item>
 /// </list>
 /// Waiters complete at or below the durable sequence. The writer also takes the snapshots and rotates the segments.
 /// </summary>
@@ -37,12 +42,17 @@ internal sealed class LogWriter : IDisposable
     private readonly SemaphoreSlim _sync = new(0);
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
+    private readonly bool _always;
 
     private List<LogRecord> _pending = [];
     private List<LogRecord> _taking = [];
     private long _staged;
     private long _written;
     private long _durable;
+    // Batch: bytes written since the log began (the syncer compares it with what its last fsync covered), the
+    // Stopwatch time the current group opened (0: none open) and the size of the last group.
+    private long _writtenBytes;
+    private long _groupOpenedAt;
     private Exception? _failure;
     private bool _signalled;
     private bool _stopping;
@@ -62,9 +72,10 @@ internal sealed class LogWriter : IDisposable
         _logger = logger;
         _time = time;
         _staged = _written = _durable = shadow.LastSequence;
+        _always = options.Fsync == FsyncPolicy.Always;
         _writer = new Thread(RunWriter) { IsBackground = true, Name = "RogerRat log writer" };
         _writer.Start();
-        if (options.Fsync != FsyncPolicy.Off)
+        if (options.Fsync == FsyncPolicy.Batch)
         {
             _syncer = new Thread(RunSyncer) { IsBackground = true, Name = "RogerRat log fsync" };
             _syncer.Start();
@@ -201,20 +212,51 @@ internal sealed class LogWriter : IDisposable
     // Caller holds _writeGate.
     private void Write(List<LogRecord> records)
     {
+        if (_always)
+        {
+            // Each record on its own: written, fsynced, acknowledged, and only then the next one. A failure leaves the
+            // rest unwritten (the caller fails them all).
+            foreach (var record in records)
+            {
+                _buffer.ResetWrittenCount();
+                RecordCodec.WriteFrame(_buffer, record);
+                _segment.Write(_buffer.WrittenSpan);
+                _sinceSnapshot += _buffer.WrittenCount;
+                _shadow.Apply(record);
+                Volatile.Write(ref _written, record.Sequence);
+                lock (_fileGate) DataDirectory.Sync(_segment);
+                Complete(record.Sequence);
+            }
+            if (_buffer.Capacity > 4 << 20) _buffer.Clear();
+            return;
+        }
         _buffer.ResetWrittenCount();
         foreach (var record in records) RecordCodec.WriteFrame(_buffer, record);
         _segment.Write(_buffer.WrittenSpan);
         _sinceSnapshot += _buffer.WrittenCount;
+        var bytes = _buffer.WrittenCount;
         if (_buffer.Capacity > 4 << 20) _buffer.Clear(); // a burst's buffer is not kept forever
         foreach (var record in records) _shadow.Apply(record);
         var last = records[^1].Sequence;
+        if (_syncer is null)
+        {
+            Volatile.Write(ref _written, last);
+            Complete(last);
+            return;
+        }
+        // The group opens with its first write; the syncer closes it.
+        Interlocked.CompareExchange(ref _groupOpenedAt, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
+        Interlocked.Add(ref _writtenBytes, bytes);
         Volatile.Write(ref _written, last);
-        if (_syncer is null) Complete(last);
-        else _sync.Release();
+        _sync.Release();
     }
 
+    // Batch only: one fsync per group (see the class summary for when a group closes).
     private void RunSyncer()
     {
+        long lastGroup = 1;
+        long syncedBytes = 0;
+        var window = _options.BatchWindow;
         while (true)
         {
             _sync.Wait();
@@ -222,12 +264,26 @@ internal sealed class LogWriter : IDisposable
             {
                 while (Volatile.Read(ref _failure) is null)
                 {
-                    var written = Volatile.Read(ref _written);
                     var durable = Volatile.Read(ref _durable);
-                    if (written <= durable) break;
+                    if (Volatile.Read(ref _written) <= durable) break;
+                    var opened = Interlocked.Read(ref _groupOpenedAt);
+                    while (!_syncerStopping)
+                    {
+                        var records = Volatile.Read(ref _written) - durable;
+                        if (records >= lastGroup || records >= _options.BatchMaxRecords
+                            || Interlocked.Read(ref _writtenBytes) - syncedBytes >= _options.BatchMaxBytes) break;
+                        var left = window - System.Diagnostics.Stopwatch.GetElapsedTime(opened);
+                        if (left <= TimeSpan.Zero) break;
+                        _sync.Wait(left); // each write wakes it to count again
+                    }
+                    // Records written from here on open the next group; the fsync covers at least what is counted now.
+                    Interlocked.Exchange(ref _groupOpenedAt, 0);
+                    var written = Volatile.Read(ref _written);
+                    var bytes = Interlocked.Read(ref _writtenBytes);
                     lock (_fileGate) DataDirectory.Sync(_segment);
-                    // Always: no grouping, each record is acknowledged after an fsync of its own (the cost batch shares).
-                    Complete(_options.Fsync == FsyncPolicy.Always ? durable + 1 : written);
+                    syncedBytes = bytes;
+                    lastGroup = Math.Max(1, written - durable);
+                    Complete(written);
                 }
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException)

@@ -65,6 +65,11 @@ internal static class RecordCodec
             case RecordKind.IdempotencyKeyPut:
                 WriteKey(ref w, r.Idempotency);
                 break;
+            case RecordKind.ExtensionPut:
+                w.String(r.Name);
+                w.String(r.Callsign);
+                w.Bytes(r.Hash);
+                break;
             case RecordKind.SnapshotHeader:
             case RecordKind.SnapshotEnd:
                 w.Long(r.Number);
@@ -103,6 +108,7 @@ internal static class RecordCodec
             RecordKind.SessionRemoved => record with { Name = r.Required() },
             RecordKind.CallsignPut => record with { Name = r.Required(), Hash = r.Bytes() },
             RecordKind.IdempotencyKeyPut => record with { Idempotency = ReadKey(ref r) },
+            RecordKind.ExtensionPut => record with { Name = r.Required(), Callsign = r.Required(), Hash = r.Bytes() },
             RecordKind.SnapshotHeader or RecordKind.SnapshotEnd => record with
             {
                 Number = r.Long(),

@@ -5,7 +5,7 @@ namespace RogerRat.Storage;
 
 /// <summary>
 /// A snapshot: the shadow's state through one sequence, as frames of the log's format (header, then each channel's
-/// record, window, callsigns, sessions and keys, then a trailer with the frame count). Written to a temp file, fsynced
+/// record, window, callsigns, sessions, keys and extension records, then a trailer with the frame count). Written to a temp file, fsynced
 /// and renamed, so a snapshot file is either whole or absent; one without its trailer is corrupt.
 /// </summary>
 internal static class SnapshotFile
@@ -46,6 +46,7 @@ internal static class SnapshotFile
                 {
                     Put(new LogRecord(RecordKind.IdempotencyKeyState, id) { Idempotency = key.Record, Message = key.Message });
                 }
+                foreach (var (kind, key, value) in channel.Extensions) Put(LogRecord.ExtensionPut(id, kind, key, value));
                 // The highest id the channel ever used (ids stay above it after its window moved on) and its first join
                 // (the session that made it may be long gone), under the one name no callsign can have.
                 Put(new LogRecord(RecordKind.CallsignState, id) { Name = "", Number = channel.MaxId, Number2 = channel.FirstJoinedAt });
@@ -91,6 +92,9 @@ internal static class SnapshotFile
                         break;
                     case RecordKind.IdempotencyKeyState when channel is not null && r.ChannelId == channel.Settings.Id:
                         channel.PutKey(r.Idempotency, r.Message);
+                        break;
+                    case RecordKind.ExtensionPut when r.Hash is not null && channel is not null && r.ChannelId == channel.Settings.Id:
+                        shadow.Apply(r);
                         break;
                     case RecordKind.MessageAppended or RecordKind.SessionPut when channel is not null && r.ChannelId == channel.Settings.Id:
                         shadow.Apply(r);

@@ -46,8 +46,10 @@ public sealed class HubServer : IAsyncDisposable
         Hub = new Hub(options.Store, options.Hub, options.Time);
         Service = new HubService(Hub, options.Service, logger);
         _rest = new RestApi(Service, options.TrustedProxies, logger);
-        _webhooks = new WebhookDispatcher(Hub, options.Webhooks, options.Time, options.LoggerFactory.CreateLogger("RogerRat.Webhooks"));
+        _webhooks = new WebhookDispatcher(Hub, options.Webhooks, options.Time, options.LoggerFactory.CreateLogger("RogerRat.Webhooks"),
+            options.Store as RogerRat.Core.Storage.IExtensionStore);
         _webhooks.Metrics = Service.Metrics;
+        _webhooks.RestoreRegistrations();
         _rest.Webhooks = _webhooks;
         _rest.Map(Router);
         options.Http.EndPoint = options.EndPoint;

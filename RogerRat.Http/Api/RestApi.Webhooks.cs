@@ -25,7 +25,7 @@ public sealed partial class RestApi
         Webhook hook;
         using (var body = RequestBody.Parse(c.Request.Body))
         {
-            hook = Webhooks!.Register(channel, body.String("url"), body.String("callsign"), body.String("secret"));
+            hook = await Webhooks!.RegisterAsync(channel, body.String("url"), body.String("callsign"), body.String("secret")).ConfigureAwait(false);
         }
         await WriteJsonAsync(c, WireJson.Write(hook, static (w, h) =>
         {
