@@ -62,8 +62,6 @@ public static class HubErrors
     public static readonly HubError TokenRequired = new(HubErrorReason.Unauthorized, "join requires token (or use a public band like 'general')");
     public static readonly HubError NotBound = new(HubErrorReason.NotJoined, "not joined to a channel; call 'join' with channel_id, token, callsign first");
     public static readonly HubError NoTranscript = new(HubErrorReason.NotFound, "this channel has no transcript (retention=none)");
-    public static readonly HubError TranscriptNotKept = new(HubErrorReason.NotFound,
-        "transcripts are not kept by this hub yet (retention is stored but not recorded)");
     public static readonly HubError ChannelNotFound = new(HubErrorReason.NotFound, "channel not found");
     public static readonly HubError InvalidBearer = new(HubErrorReason.Unauthorized, "invalid bearer token");
 
@@ -100,6 +98,7 @@ public static class HubErrors
     public static readonly HubError SinceOutOfRange = new(HubErrorReason.Invalid, $"since must be a message id from 0 to {long.MaxValue}");
     public static readonly HubError TimeoutNotNumeric = new(HubErrorReason.Invalid, "timeout must be a number of seconds");
     public static readonly HubError HistoryCountNotNumeric = new(HubErrorReason.Invalid, "n must be a number");
+    public static readonly HubError TranscriptLimitNotNumeric = new(HubErrorReason.Invalid, "limit must be a number");
 
     // Request bodies and tool arguments: refused once, before any field is read.
     public static HubError InvalidJsonBody(string detail) => new(HubErrorReason.InvalidJson, $"request body is not valid JSON: {detail}");

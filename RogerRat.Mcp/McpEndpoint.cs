@@ -14,11 +14,13 @@ namespace RogerRat.Mcp;
 /// <param name="limits">Batch and subscription limits (defaults: <see cref="McpEndpointLimits"/>).</param>
 /// <param name="onSessionDeleted">Called when a client ends its session with DELETE (the hub leaves the channel the
 /// session joined, so its callsign goes offline and its parked listen answers at once).</param>
+/// <param name="rejected">Called with the reason of every refusal: a JSON-RPC error (<c>mcp_parse_error</c>,
+/// <c>mcp_unknown_session</c>, …) or a tool's hub refusal (its catalogue code); the hub counts them.</param>
 public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null, Func<HttpContext, string>? clientOf = null,
-    McpEndpointLimits? limits = null, Action<McpSession>? onSessionDeleted = null)
+    McpEndpointLimits? limits = null, Action<McpSession>? onSessionDeleted = null, Action<string>? rejected = null)
 {
     private readonly StreamableHttpTransport _transport =
-        new(sessions, logger ?? NullLogger.Instance, clientOf, limits ?? new McpEndpointLimits(), onSessionDeleted);
+        new(sessions, logger ?? NullLogger.Instance, clientOf, limits ?? new McpEndpointLimits(), onSessionDeleted, rejected);
 
     /// <summary>Serves one HTTP request for the endpoint named <paramref name="endpoint"/> ("" = unified).</summary>
     public ValueTask HandleAsync(HttpContext context, McpServerDefinition definition, string endpoint) =>

@@ -27,7 +27,7 @@ public static class McpHubExtensions
         var sessions = new McpSessionStore(server.Hub.Time, options.MaxSessions, options.SessionIdleLifetime);
         var logger = server.Options.LoggerFactory.CreateLogger("RogerRat.Mcp");
         var endpoint = new McpEndpoint(sessions, logger, c => server.ClientAddress(c.Request),
-            options.Limits, LeaveJoinedChannel);
+            options.Limits, LeaveJoinedChannel, service.Metrics.Rejection);
         var tools = new HubTools(service);
         var unified = new Dictionary<HubMode, McpServerDefinition>();
         foreach (var mode in Enum.GetValues<HubMode>())

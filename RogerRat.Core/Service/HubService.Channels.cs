@@ -26,6 +26,7 @@ public sealed partial class HubService
             RequireIdentity = command.RequireIdentity,
         }, cancellationToken).ConfigureAwait(false);
         var settings = created.Channel.Settings;
+        Transcripts.ChannelCreated(created.Channel);
         _logger.LogInformation("channel {ChannelId} created (retention {Retention}, trust {Trust}, mode {Mode})", created.Channel.Id,
             ChannelSettings.Name(settings.Retention), ChannelSettings.Name(settings.TrustMode), mode);
         return new(created, new ConnectInfo(Options.Origin, created.Channel, created.JoinToken, created.OwnerPassword, mode), rate);

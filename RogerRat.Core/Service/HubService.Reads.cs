@@ -1,4 +1,10 @@
+using Microsoft.Extensions.Logging;
+using RogerRat.Core.Service.Transcripts;
+
 namespace RogerRat.Core.Service;
+
+/// <summary>A transcript read as the faces answer it: the channel, its events and where they are kept.</summary>
+public sealed record TranscriptRead(Channel Channel, TranscriptPage Page, string Storage);
 
 /// <summary>
 /// A listen's answer. The delivery moves the cursor only once the face reports its answer written
@@ -10,6 +16,26 @@ public sealed class Listened(Channel channel, Delivery delivery, string[]? roste
     public double Seconds => seconds;
 
     public Delivery Delivery => delivery;
+
+    internal HubMetrics? Metrics { get; init; }
+
+    internal TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>When the listen started, Unix ms: a message sent after it is one that woke the parked listen.</summary>
+    internal long ParkedAt { get; init; } = long.MaxValue;
+
+    // The waking send is the oldest delivered message sent after the listen parked; a backlog answered at once has none.
+    private void RecordWake()
+    {
+        if (Metrics is null) return;
+        var messages = delivery.Messages;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (messages[i].At < ParkedAt) continue;
+            Metrics.WakeLatency((Time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(messages[i].At)).TotalMilliseconds);
+            return;
+        }
+    }
 
     /// <summary>The roster, on a wait.</summary>
     public string[]? Roster => roster;
@@ -42,7 +68,11 @@ public sealed class Listened(Channel channel, Delivery delivery, string[]? roste
     public ValueTask CompleteAsync(bool written)
     {
         if (!delivery.NeedsCommit) return ValueTask.CompletedTask;
-        if (written) return channel.CommitAsync(delivery);
+        if (written)
+        {
+            RecordWake();
+            return channel.CommitAsync(delivery);
+        }
         channel.Abandon(delivery);
         return ValueTask.CompletedTask;
     }
@@ -59,6 +89,7 @@ public sealed partial class HubService
             : QueryValues.Seconds(command.Timeout, Options.ListenDefaultSeconds, Options.ListenMaxSeconds);
         var since = QueryValues.Since(command.Since);
         Delivery delivery;
+        var parkedAt = Hub.Time.GetUtcNow().ToUnixTimeMilliseconds();
         Metrics.ListenParked();
         try
         {
@@ -69,18 +100,26 @@ public sealed partial class HubService
             Metrics.ListenWoken();
         }
         Metrics.Delivered(delivery.Messages.Count);
-        return new Listened(channel, delivery, command.Wait ? channel.Roster() : null, seconds);
+        return new Listened(channel, delivery, command.Wait ? channel.Roster() : null, seconds) { Metrics = Metrics, Time = Hub.Time, ParkedAt = parkedAt };
     }
 
     /// <summary>The last <paramref name="n"/> messages (default and largest from the options).</summary>
     public ChannelMessage[] History(Channel channel, string? n) =>
         channel.History(QueryValues.Count(n, Options.HistoryDefault, Options.HistoryMax));
 
-    /// <summary>The transcript route (reference §5.3): the bearer without the band exemption; retention comes later.</summary>
-    public void Transcript(string channelId, string? bearer)
+    /// <summary>The transcript route (reference §5.3): unknown channel, then the bearer without the band exemption, then
+    /// retention <c>none</c>; the last <c>limit</c> events (clamped; a non-number is refused, §15.20).</summary>
+    public async ValueTask<TranscriptRead> TranscriptAsync(string channelId, string? bearer, string? limit, CancellationToken cancellationToken = default)
     {
         var channel = Hub.GetChannel(channelId);
         if (!Secrets.TokenMatches(channel.Settings.TokenHash, bearer)) throw new HubException(HubErrors.InvalidBearer);
-        throw new HubException(channel.Settings.Retention == Retention.None ? HubErrors.NoTranscript : HubErrors.TranscriptNotKept);
+        if (channel.Settings.Retention == Retention.None) throw new HubException(HubErrors.NoTranscript);
+        var n = QueryValues.Count(limit, Options.TranscriptLimitDefault, Options.TranscriptLimitMax, HubErrors.TranscriptLimitNotNumeric);
+        var page = await Transcripts.Store.ReadAsync(channel.Id, n, cancellationToken).ConfigureAwait(false);
+        if (page.CorruptLines > 0)
+        {
+            _logger.LogWarning("transcript of channel {ChannelId}: {Corrupt} unreadable line(s) skipped", channel.Id, page.CorruptLines);
+        }
+        return new(channel, page, Transcripts.Store.Storage);
     }
 }

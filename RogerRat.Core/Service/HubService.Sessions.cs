@@ -37,6 +37,8 @@ public sealed partial class HubService
         }
         var result = await channel.JoinAsync(new JoinRequest { Callsign = command.Callsign, SessionId = command.SessionId, IdentityKey = command.IdentityKey },
             cancellationToken).ConfigureAwait(false);
+        // An idempotent re-join is no join (reference §15.22: the per-channel MCP join logged every call).
+        if (!result.Idempotent) Transcripts.Joined(channel, result.Callsign);
         return new(channel, result, humanAuthorized, rate);
     }
 
@@ -51,12 +53,17 @@ public sealed partial class HubService
         // Acknowledged only once the store holds it (at once in memory; after its log record is durable otherwise).
         var result = await channel.SendAsync(sessionId, prepared, command.IdempotencyKey, cancellationToken).ConfigureAwait(false);
         Metrics.MessageSent();
+        if (!result.Replayed) Transcripts.Sent(channel, result.Message);
         return new(result, rate);
     }
 
     public void Keepalive(Channel channel, string sessionId) => channel.Keepalive(sessionId);
 
-    /// <summary>Always succeeds: leaving twice, or after expiry, is fine.</summary>
-    public async ValueTask LeaveAsync(Channel channel, string sessionId, CancellationToken cancellationToken = default) =>
-        await channel.LeaveAsync(sessionId, cancellationToken).ConfigureAwait(false);
+    /// <summary>Always succeeds: leaving twice, or after expiry, is fine. Only a session that was joined is recorded as
+    /// a leave, on every face (a unified MCP channel switch included, reference §15.22).</summary>
+    public async ValueTask LeaveAsync(Channel channel, string sessionId, CancellationToken cancellationToken = default)
+    {
+        var callsign = string.IsNullOrEmpty(sessionId) ? null : channel.CallsignOf(sessionId);
+        if (await channel.LeaveAsync(sessionId, cancellationToken).ConfigureAwait(false) && callsign is not null) Transcripts.Left(channel, callsign);
+    }
 }

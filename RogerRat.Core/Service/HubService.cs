@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RogerRat.Core.Service.Transcripts;
 
 namespace RogerRat.Core.Service;
 
@@ -17,7 +18,9 @@ public sealed partial class HubService
     private readonly RateLimiter? _createLimiter;
     private readonly RateLimiter? _joinLimiter;
 
-    public HubService(Hub hub, HubServiceOptions options, ILogger? logger = null)
+    /// <summary>A service over <paramref name="hub"/>; <paramref name="transcripts"/> null keeps transcripts in memory
+    /// (<see cref="HubServiceOptions.TranscriptEventsInMemory"/> per channel). The caller owns a store it passes.</summary>
+    public HubService(Hub hub, HubServiceOptions options, ILogger? logger = null, ITranscriptStore? transcripts = null)
     {
         Hub = hub;
         Options = options;
@@ -28,7 +31,11 @@ public sealed partial class HubService
         _createLimiter = Limiter(limits.CreatesPerMinute, hub.Time);
         _joinLimiter = Limiter(limits.JoinsPerMinute, hub.Time);
         Metrics = new HubMetrics(hub);
+        Transcripts = new TranscriptLog(transcripts ?? new InMemoryTranscriptStore(options.TranscriptEventsInMemory), Metrics, hub.Time, _logger);
     }
+
+    /// <summary>What each channel's retention records (reference §5), and where.</summary>
+    public TranscriptLog Transcripts { get; }
 
     public Hub Hub { get; }
 

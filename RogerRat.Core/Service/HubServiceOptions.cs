@@ -42,6 +42,16 @@ public sealed class HubServiceOptions
 
     /// <summary>Largest <c>n</c> of history (reference: 100); the ring's capacity bounds it too.</summary>
     public int HistoryMax { get; set => field = OptionGuard.Positive(value); } = 100;
+
+    /// <summary>Without a transcript store (no <c>--data-dir</c>), the events each channel keeps in memory; beyond it the
+    /// oldest are dropped and counted (default 1,000: a hub of many channels stays bounded).</summary>
+    public int TranscriptEventsInMemory { get; set => field = OptionGuard.Positive(value); } = 1_000;
+
+    /// <summary>Default <c>limit</c> of a transcript read (reference: 1,000).</summary>
+    public int TranscriptLimitDefault { get; set => field = OptionGuard.Positive(value); } = 1_000;
+
+    /// <summary>Largest <c>limit</c> of a transcript read (reference: 10,000).</summary>
+    public int TranscriptLimitMax { get; set => field = OptionGuard.Positive(value); } = 10_000;
 }
 
 /// <summary>Per-address limits per sliding minute; 0 = unlimited.</summary>

@@ -32,11 +32,12 @@ public static class QueryValues
         return Math.Clamp(seconds, 1, max);
     }
 
-    /// <summary>A history count, floored and clamped to 1..<paramref name="max"/>; <paramref name="fallback"/> when absent.</summary>
-    public static int Count(string? raw, int fallback, int max)
+    /// <summary>A history count (or transcript limit), floored and clamped to 1..<paramref name="max"/>; <paramref name="fallback"/>
+    /// when absent; a non-number is <paramref name="notNumeric"/> (default: history's <c>n must be a number</c>).</summary>
+    public static int Count(string? raw, int fallback, int max, HubError? notNumeric = null)
     {
         if (string.IsNullOrEmpty(raw)) return Math.Clamp(fallback, 1, max);
-        if (!TryParseFinite(raw, out var n)) throw new HubException(HubErrors.HistoryCountNotNumeric);
+        if (!TryParseFinite(raw, out var n)) throw new HubException(notNumeric ?? HubErrors.HistoryCountNotNumeric);
         return (int)Math.Clamp(Math.Floor(n), 1, max);
     }
 

@@ -15,9 +15,9 @@ internal static class DiscoveryDocuments
 
     public static string Robots(string origin) => $"User-agent: *\nDisallow: /admin\nDisallow: /api/\nAllow: /\n\nSitemap: {origin}/llms.txt\n";
 
-    public static byte[] Info(string origin, string version) => WireJson.Write((origin, version), static (w, s) =>
+    public static byte[] Info(string origin, string version, string transcriptStorage) => WireJson.Write((origin, version, transcriptStorage), static (w, s) =>
     {
-        var (origin, version) = s;
+        var (origin, version, transcriptStorage) = s;
         w.WriteStartObject();
         w.WriteString("service"u8, "rogerrat");
         w.WriteString("version"u8, version);
@@ -40,6 +40,10 @@ internal static class DiscoveryDocuments
         w.WriteString("stats"u8, $"GET {origin}/api/stats");
         w.WriteEndObject();
         WireJson.Strings(w, "retention_modes"u8, ["none", "metadata", "prompts", "full"]);
+        // Where transcripts are kept: "file" (JSONL under the data dir, survives restarts) or "memory" (bounded, lost at restart).
+        w.WriteStartObject("transcripts"u8);
+        w.WriteString("storage"u8, transcriptStorage);
+        w.WriteEndObject();
         w.WriteStartObject("limits"u8);
         w.WriteNumber("send_per_ip_per_minute_default"u8, RateLimits.Public.SendsPerMinute);
         w.WriteNumber("send_per_ip_per_minute_bands"u8, RateLimits.Public.BandSendsPerMinute);

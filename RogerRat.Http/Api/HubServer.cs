@@ -15,6 +15,10 @@ public sealed class HubServerOptions
     public HubOptions Hub { get; set; } = new();
     /// <summary>Where channels live: null keeps them in memory; a durable store (RogerRat.Storage's <c>LogHubStore</c>) brings them back after a restart. The caller owns and disposes it, after the server.</summary>
     public RogerRat.Core.Storage.IHubStore? Store { get; set; }
+    /// <summary>Where transcripts go (reference §5): null keeps them in memory (<see cref="HubServiceOptions.TranscriptEventsInMemory"/>
+    /// per channel); RogerRat.Storage's <c>JsonlTranscriptStore</c> writes JSONL files. The server flushes it when it stops;
+    /// the caller owns and disposes it, after the server.</summary>
+    public RogerRat.Core.Service.Transcripts.ITranscriptStore? Transcripts { get; set; }
     /// <summary>The rules both faces share: origin, hub token, rate limits, listen and history limits.</summary>
     public HubServiceOptions Service { get; set; } = new();
     /// <summary>Peers whose <c>X-Forwarded-For</c> names the client (<c>--trusted-proxy</c>); no other peer is believed.</summary>
@@ -44,7 +48,7 @@ public sealed class HubServer : IAsyncDisposable
         Options = options;
         var logger = options.LoggerFactory.CreateLogger("RogerRat.Hub");
         Hub = new Hub(options.Store, options.Hub, options.Time);
-        Service = new HubService(Hub, options.Service, logger);
+        Service = new HubService(Hub, options.Service, logger, options.Transcripts);
         _rest = new RestApi(Service, options.TrustedProxies, logger);
         _webhooks = new WebhookDispatcher(Hub, options.Webhooks, options.Time, options.LoggerFactory.CreateLogger("RogerRat.Webhooks"),
             options.Store as RogerRat.Core.Storage.IExtensionStore);
@@ -53,6 +57,11 @@ public sealed class HubServer : IAsyncDisposable
         _rest.Webhooks = _webhooks;
         _rest.Map(Router);
         options.Http.EndPoint = options.EndPoint;
+        options.Http.Rejected ??= (status, code) =>
+        {
+            Service.Metrics.Rejection(code);
+            Service.Metrics.Request(status);
+        };
         _http = new HttpServer(options.Http, HandleAsync, options.LoggerFactory.CreateLogger("RogerRat.Http"));
         Service.Metrics.ObserveConnections(() => _http.OpenConnections);
         _prune = options.Time.CreateTimer(static s => ((HubService)s!).Prune(), Service, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -110,10 +119,18 @@ public sealed class HubServer : IAsyncDisposable
             "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
     ];
 
-    private ValueTask HandleAsync(HttpContext context)
+    // Every answered request is counted here, whichever face answered it (a long-poll or stream when it ends).
+    private async ValueTask HandleAsync(HttpContext context)
     {
         foreach (var (name, value) in s_securityHeaders) context.Response.AddHeader(name, value);
-        return Router.HandleAsync(context);
+        try
+        {
+            await Router.HandleAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Service.Metrics.Request(context.Response.StatusCode);
+        }
     }
 
     /// <summary>Stops accepting, answers parked listens, drains, and stops the engine's timers.</summary>
@@ -124,6 +141,7 @@ public sealed class HubServer : IAsyncDisposable
         await _http.StopAsync(answerParked: Hub.WakeAllListeners).ConfigureAwait(false);
         _prune.Dispose();
         await _webhooks.DisposeAsync().ConfigureAwait(false);
+        await Service.Transcripts.Store.FlushAsync().ConfigureAwait(false);
         Hub.Dispose();
     }
 

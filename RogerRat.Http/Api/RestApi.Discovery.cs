@@ -15,7 +15,7 @@ public sealed partial class RestApi
         router.Map("GET", "/", Route(LandingAsync, HubTokenGuard.None));
         router.Map("GET", "/healthz", Page(_ => "ok"));
         router.Map("GET", "/robots.txt", Page(_ => DiscoveryDocuments.Robots(Options.Origin)));
-        router.Map("GET", "/api/v1/info", Json(_ => DiscoveryDocuments.Info(Options.Origin, Options.Version)));
+        router.Map("GET", "/api/v1/info", Json(_ => DiscoveryDocuments.Info(Options.Origin, Options.Version, _service.Transcripts.Store.Storage)));
         router.Map("GET", "/llms.txt", Page(c => DiscoveryDocuments.LlmsTxt(Options.Origin, Options.Version, Presets.Resolve(c.Request.Header("Host")),
             Options.HubToken is not null)));
         router.Map("GET", "/.well-known/mcp.json", Json(_ => DiscoveryDocuments.McpJson(Options.Origin, Options.Version)));
@@ -48,7 +48,7 @@ public sealed partial class RestApi
         c.Response.AddHeader("Link", $"<{Options.Origin}/llms.txt>; rel=\"alternate\"; type=\"text/markdown\"");
         if (accept.Contains("application/json", StringComparison.OrdinalIgnoreCase) && !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))
         {
-            await WriteJsonAsync(c, DiscoveryDocuments.Info(Options.Origin, Options.Version)).ConfigureAwait(false);
+            await WriteJsonAsync(c, DiscoveryDocuments.Info(Options.Origin, Options.Version, _service.Transcripts.Store.Storage)).ConfigureAwait(false);
             return;
         }
         c.Response.ContentType = Html;

@@ -57,6 +57,7 @@ public sealed partial class RestApi
             return mine;
         });
         previous?.Supersede();
+        _service.Metrics.StreamOpened();
         try
         {
             var backlog = await channel.ListenAsync(sid, TimeSpan.Zero, since, mine.Closed).ConfigureAwait(false);
@@ -120,6 +121,7 @@ public sealed partial class RestApi
         }
         finally
         {
+            _service.Metrics.StreamClosed();
             _streams.TryRemove(new KeyValuePair<(string, string), OpenStream>(key, mine));
         }
     }

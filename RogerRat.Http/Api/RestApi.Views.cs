@@ -77,11 +77,4 @@ public sealed partial class RestApi
             w.WriteEndObject();
         })).ConfigureAwait(false);
     }
-
-    // GET /api/channels/:id/transcript (reference §5.3): bearer without the band exemption; retention comes later.
-    private ValueTask TranscriptAsync(HttpContext c, RouteValues v)
-    {
-        _service.Transcript(v["id"]!, Bearer(c));
-        return ValueTask.CompletedTask;
-    }
 }

@@ -55,9 +55,16 @@ public sealed partial class RestApi
         MapAdmin(router);
         MapWebhooks(router);
         MapDiscovery(router);
-        router.NotFound = static c => WriteErrorAsync(c, 404, "not found", HubErrors.NotFound);
-        router.MethodNotAllowed = static (c, allow) =>
-            WriteErrorAsync(c, 405, $"method not allowed; use {allow.Replace(", HEAD", "", StringComparison.Ordinal)}", "method_not_allowed");
+        router.NotFound = c =>
+        {
+            _service.Metrics.Rejection(HubErrors.NotFound);
+            return WriteErrorAsync(c, 404, "not found", HubErrors.NotFound);
+        };
+        router.MethodNotAllowed = (c, allow) =>
+        {
+            _service.Metrics.Rejection("method_not_allowed");
+            return WriteErrorAsync(c, 405, $"method not allowed; use {allow.Replace(", HEAD", "", StringComparison.Ordinal)}", "method_not_allowed");
+        };
     }
 
     // One error mapping for every route: a refusal is its catalogue entry; a client gone is 503; a bug is a logged 500.
@@ -84,10 +91,6 @@ public sealed partial class RestApi
         {
             _logger.LogError(e, "unhandled error on {Method} {Path}", c.Request.Method, c.Request.Path);
             await WriteErrorAsync(c, 500, "internal", "internal").ConfigureAwait(false);
-        }
-        finally
-        {
-            _service.Metrics.Request(c.Response.StatusCode);
         }
     };
 

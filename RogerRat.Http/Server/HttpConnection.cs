@@ -24,7 +24,7 @@ namespace RogerRat.Http.Server;
 /// </list>
 /// </summary>
 internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, HttpHandler handler, ILogger logger, CancellationToken serverDraining,
-    CancellationToken serverStopping)
+    CancellationToken serverStopping, Action<int, string>? rejected = null)
 {
     // serverDraining is set when the server starts to stop: every response from then on is its connection's last.
     // serverStopping is set once the server cancels its handlers, right after the application answered its parked ones.
@@ -397,6 +397,7 @@ internal sealed class HttpConnection(Socket socket, HttpServerLimits limits, Htt
     private async Task RejectAsync(PipeWriter writer, HttpRejection rejection)
     {
         logger.LogDebug("rejected a request from {Remote}: {Status} {Reason}", _remote, rejection.Status, rejection.Message);
+        rejected?.Invoke(rejection.Status, rejection.Code);
         var body = Encoding.UTF8.GetBytes($$"""{"error":"{{rejection.Message}}","code":"{{rejection.Code}}"}""");
         var response = new HttpResponse(writer, _watchdog, head: false, http11: true, keepAlive: false)
         {

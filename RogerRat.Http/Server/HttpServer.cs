@@ -97,10 +97,11 @@ public sealed class HttpServer : IAsyncDisposable
             client.NoDelay = true;
             if (_connections.Count >= _options.Limits.MaxConcurrentConnections)
             {
+                _options.Rejected?.Invoke(503, "capacity_exceeded");
                 _ = RefuseAsync(client);
                 continue;
             }
-            var connection = new HttpConnection(client, _options.Limits, _handler, _logger, _draining.Token, _stopping.Token);
+            var connection = new HttpConnection(client, _options.Limits, _handler, _logger, _draining.Token, _stopping.Token, _options.Rejected);
             var task = Task.Run(connection.RunAsync);
             _connections[task] = client;
             _ = task.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, Socket>)s!).TryRemove(t, out _), _connections,

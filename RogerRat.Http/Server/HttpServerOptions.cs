@@ -12,4 +12,9 @@ public sealed class HttpServerOptions
 
     /// <summary>Pending connections the OS queues before accept.</summary>
     public int Backlog { get; set => field = OptionGuard.Positive(value); } = 512;
+
+    /// <summary>Called with the status and wire code of every request the server itself refused (malformed, over a
+    /// limit, or at the connection cap), so an application can count rejections by reason. Runs on the connection's
+    /// loop: keep it short and non-throwing.</summary>
+    public Action<int, string>? Rejected { get; set; }
 }

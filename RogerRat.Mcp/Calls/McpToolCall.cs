@@ -43,7 +43,8 @@ internal static class McpToolCall
         {
             // A tool failure is a result the model can read, not a protocol error; a hub refusal says why.
             result = McpToolResult.Error(e is HubException ? e.Message : "internal error");
-            if (e is not HubException) r.Logger.LogError(e, "tool {Tool} failed", name);
+            if (e is HubException refused) r.Rejected?.Invoke(HubErrors.CodeOf(refused.Error.Reason));
+            else r.Logger.LogError(e, "tool {Tool} failed", name);
         }
         return new McpAnswer(Write(m.Id, result), Written: result.Written);
     }

@@ -48,7 +48,16 @@ internal static class McpErrors
 
     /// <summary>The error response for <paramref name="kind"/>, with the id answered as the message gave it.</summary>
     public static McpAnswer Answer(McpErrorKind kind, JsonElement id, string message) =>
-        new(JsonRpcWriter.Error(id, Code(kind), message), Status(kind));
+        new(JsonRpcWriter.Error(id, Code(kind), message), Status(kind), Error: kind);
 
-    public static McpAnswer Answer(JsonRpcException e, JsonElement id) => new(JsonRpcWriter.Error(id, e.Code, e.Message), Status(e.Kind));
+    public static McpAnswer Answer(JsonRpcException e, JsonElement id) => new(JsonRpcWriter.Error(id, e.Code, e.Message), Status(e.Kind), Error: e.Kind);
+
+    private static readonly string[] s_reasons =
+    [
+        "mcp_parse_error", "mcp_invalid_request", "mcp_method_not_found", "mcp_invalid_params", "mcp_internal_error", "mcp_resource_not_found",
+        "mcp_server_error", "mcp_session_required", "mcp_unknown_session", "mcp_not_acceptable", "mcp_method_not_allowed", "mcp_too_many_sessions",
+    ];
+
+    /// <summary>The <c>reason</c> tag a rejection of this kind is counted under (a fixed set, cached strings).</summary>
+    public static string Reason(McpErrorKind kind) => s_reasons[(int)kind];
 }

@@ -17,4 +17,6 @@ internal sealed class McpRequest
     public required string Client { get; init; }
     public required McpEndpointLimits Limits { get; init; }
     public required ILogger Logger { get; init; }
+    /// <summary>Counts a refusal by its reason (a tool's hub refusal: its catalogue code).</summary>
+    public Action<string>? Rejected { get; init; }
 }

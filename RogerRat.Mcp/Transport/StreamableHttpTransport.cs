@@ -13,7 +13,7 @@ namespace RogerRat.Mcp;
 /// what a message means is <see cref="McpDispatcher"/>'s.
 /// </summary>
 internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger logger, Func<HttpContext, string>? clientOf,
-    McpEndpointLimits limits, Action<McpSession>? onSessionDeleted)
+    McpEndpointLimits limits, Action<McpSession>? onSessionDeleted, Action<string>? rejected = null)
 {
     // The depth JSON-RPC params need in practice (tool arguments are shallow), far below what would strain the parser.
     private const int MaxJsonDepth = 64;
@@ -163,7 +163,7 @@ internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger 
             }
             catch (JsonRpcException e)
             {
-                answers.Add(McpErrors.Answer(e, JsonRpcMessage.IdOf(item)).Body);
+                answers.Add(Counted(McpErrors.Answer(e, JsonRpcMessage.IdOf(item))).Body);
                 continue;
             }
             if (message.Kind != JsonRpcKind.Request)
@@ -172,7 +172,7 @@ internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger 
                 continue;
             }
             var answer = await McpDispatcher.DispatchAsync(Request(context, definition, session, message, stream: null)).ConfigureAwait(false);
-            answers.Add(answer.Body);
+            answers.Add(Counted(answer).Body);
             if (answer.Written is not null) (hooks ??= []).Add(answer.Written);
         }
         if (answers.Count == 0)
@@ -207,7 +207,7 @@ internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger 
         using var sse = new SseStream(context.Response, session.Id);
         await sse.StartAsync().ConfigureAwait(false);
         var answer = await McpDispatcher.DispatchAsync(Request(context, definition, session, message, new CallStream(sse, session, progressToken))).ConfigureAwait(false);
-        await sse.SendAsync(answer.Body).ConfigureAwait(false);
+        await sse.SendAsync(Counted(answer).Body).ConfigureAwait(false);
         var delivered = await sse.EndAsync().ConfigureAwait(false);
         if (answer.Written is { } written) await written(delivered).ConfigureAwait(false);
     }
@@ -245,12 +245,19 @@ internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger 
         Client = clientOf?.Invoke(context) ?? context.Request.RemoteEndPoint?.Address.ToString() ?? "unknown",
         Limits = limits,
         Logger = logger,
+        Rejected = rejected,
     };
 
-    private static ValueTask<bool> WriteErrorAsync(HttpContext context, McpErrorKind kind, string message, JsonElement id = default) =>
+    private ValueTask<bool> WriteErrorAsync(HttpContext context, McpErrorKind kind, string message, JsonElement id = default) =>
         WriteAsync(context, McpErrors.Answer(kind, id, message));
 
-    private static ValueTask<bool> WriteAsync(HttpContext context, McpAnswer answer) => WriteJsonAsync(context, answer.Status, answer.Body);
+    private ValueTask<bool> WriteAsync(HttpContext context, McpAnswer answer) => WriteJsonAsync(context, answer.Status, Counted(answer).Body);
+
+    private McpAnswer Counted(McpAnswer answer)
+    {
+        if (answer.Error is { } kind) rejected?.Invoke(McpErrors.Reason(kind));
+        return answer;
+    }
 
     private static ValueTask<bool> WriteJsonAsync(HttpContext context, int status, byte[] body)
     {
