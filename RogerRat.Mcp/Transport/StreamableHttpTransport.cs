@@ -229,7 +229,7 @@ internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger 
         await WriteJsonAsync(context, 200, "{}"u8.ToArray()).ConfigureAwait(false);
     }
 
-    private static async ValueTask MethodNotAllowedAsync(HttpContext context)
+    private async ValueTask MethodNotAllowedAsync(HttpContext context)
     {
         context.Response.AddHeader("Allow", "POST, DELETE");
         await WriteErrorAsync(context, McpErrorKind.HttpMethodNotAllowed, "method not allowed; use POST").ConfigureAwait(false);
