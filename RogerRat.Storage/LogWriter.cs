@@ -9,17 +9,17 @@ namespace RogerRat.Storage;
 /// The log's writer. Channels stage records from under their own locks (<see cref="Stage"/>: a sequence number and a
 /// list append, no I/O). What happens next depends on <see cref="LogStoreOptions.Fsync"/>:
 /// <list type="bullet">
-/// <item><see cref="FsyncPolicy.Batch"/> and <see cref="FsyncPolicy.Off"/>: the <b>writer</b> thread takes everything
-/// staged, encodes it, writes it to the segment in one write, and applies it to the <see cref="HubShadow"/> (its alone);
-/// it never waits for an fsync, so a record reaches the OS (safe from a crash of the process, kill -9 included) one
-/// thread hand-off after it was staged. Under batch the <b>syncer</b> thread then makes groups durable: a group closes
+/// <item>the <b>writer</b> thread takes everything staged, encodes it, writes it to the segment in one write, and
+/// applies it to the <see cref="HubShadow"/> (its alone); it never waits for an fsync, so a record reaches the OS (safe
+/// from a crash of the process, kill -9 included) one thread hand-off after it was staged. That is what keeps a listen's
+/// cursor record right behind its response under every policy.</item>
+/// <item>the <b>syncer</b> thread makes what was written durable. Under <see cref="FsyncPolicy.Batch"/> a group closes
 /// when it holds as many records as the last group did (everyone who waited on the last fsync is back), when it reaches
 /// <see cref="LogStoreOptions.BatchMaxRecords"/> or <see cref="LogStoreOptions.BatchMaxBytes"/>, or when
 /// <see cref="LogStoreOptions.BatchWindow"/> has passed since it opened, whichever comes first; one fsync acknowledges
-/// every record of the group (group commit). Under off a record counts as durable once written.</item>
-/// <item><see cref="FsyncPolicy.Always"/>: records are taken in log order and each gets a write and an fsync of its
-/// own before it is acknowledged and the next one is written (serialised, no grouping), by the writer thread or by the
-/// waiter that finds the log idle.</item>
+/// every record of the group (group commit). Under <see cref="FsyncPolicy.Always"/> every fsync acknowledges one record
+/// (the next one in log order). Under <see cref="FsyncPolicy.Off"/> it does not run and a record counts as durable once
+/// written.</item>
 /// </list>
 /// Waiters complete at or below the durable sequence. The writer also takes the snapshots and rotates the segments.
 /// </summary>
@@ -75,7 +75,7 @@ internal sealed class LogWriter : IDisposable
         _always = options.Fsync == FsyncPolicy.Always;
         _writer = new Thread(RunWriter) { IsBackground = true, Name = "RogerRat log writer" };
         _writer.Start();
-        if (options.Fsync == FsyncPolicy.Batch)
+        if (options.Fsync != FsyncPolicy.Off)
         {
             _syncer = new Thread(RunSyncer) { IsBackground = true, Name = "RogerRat log fsync" };
             _syncer.Start();
@@ -212,24 +212,6 @@ internal sealed class LogWriter : IDisposable
     // Caller holds _writeGate.
     private void Write(List<LogRecord> records)
     {
-        if (_always)
-        {
-            // Each record on its own: written, fsynced, acknowledged, and only then the next one. A failure leaves the
-            // rest unwritten (the caller fails them all).
-            foreach (var record in records)
-            {
-                _buffer.ResetWrittenCount();
-                RecordCodec.WriteFrame(_buffer, record);
-                _segment.Write(_buffer.WrittenSpan);
-                _sinceSnapshot += _buffer.WrittenCount;
-                _shadow.Apply(record);
-                Volatile.Write(ref _written, record.Sequence);
-                lock (_fileGate) DataDirectory.Sync(_segment);
-                Complete(record.Sequence);
-            }
-            if (_buffer.Capacity > 4 << 20) _buffer.Clear();
-            return;
-        }
         _buffer.ResetWrittenCount();
         foreach (var record in records) RecordCodec.WriteFrame(_buffer, record);
         _segment.Write(_buffer.WrittenSpan);
@@ -251,7 +233,7 @@ internal sealed class LogWriter : IDisposable
         _sync.Release();
     }
 
-    // Batch only: one fsync per group (see the class summary for when a group closes).
+    // Batch: one fsync per group (see the class summary for when a group closes). Always: one fsync per record.
     private void RunSyncer()
     {
         long lastGroup = 1;
@@ -267,7 +249,7 @@ internal sealed class LogWriter : IDisposable
                     var durable = Volatile.Read(ref _durable);
                     if (Volatile.Read(ref _written) <= durable) break;
                     var opened = Interlocked.Read(ref _groupOpenedAt);
-                    while (!_syncerStopping)
+                    while (!_always && !_syncerStopping)
                     {
                         var records = Volatile.Read(ref _written) - durable;
                         if (records >= lastGroup || records >= _options.BatchMaxRecords
@@ -283,7 +265,7 @@ internal sealed class LogWriter : IDisposable
                     lock (_fileGate) DataDirectory.Sync(_segment);
                     syncedBytes = bytes;
                     lastGroup = Math.Max(1, written - durable);
-                    Complete(written);
+                    Complete(_always ? durable + 1 : written);
                 }
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException)
