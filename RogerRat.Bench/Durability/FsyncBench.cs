@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using RogerRat.Bench.Load;
+
+namespace RogerRat.Bench.Durability;
+
+/// <summary>
+/// <c>RogerRat.Bench fsyncbench --binary PATH [--seconds 4] [--senders 1,50] [--dir /var/tmp]</c>: sends/s and send
+/// latency (request to 200) of the hub binary in memory and with <c>--data-dir</c> under <c>--fsync off</c>,
+/// <c>batch</c> and <c>always</c>, one mode after the other in one run, each on a fresh hub and a fresh data dir.
+/// Every sender is a callsign sending DMs one at a time over its own keep-alive connection to a sink callsign that
+/// drains in the background. Ends with batch/always at the largest sender count, the ratio group commit is judged by.
+/// </summary>
+internal static class FsyncBench
+{
+    private static readonly string[] Modes = ["memory", "off", "batch", "always"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string Arg(string name, string def) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : def; }
+        var binary = Arg("--binary", "");
+        if (binary.Length == 0 || !File.Exists(binary))
+        {
+            Console.Error.WriteLine("usage: fsyncbench --binary PATH [--seconds 4] [--senders 1,50] [--dir /var/tmp]");
+            return 2;
+        }
+        var seconds = double.Parse(Arg("--seconds", "4"), CultureInfo.InvariantCulture);
+        var senderCounts = Arg("--senders", "1,50").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var root = Arg("--dir", "/var/tmp");
+        var report = new Report("fsync", 0);
+        var rate = new Dictionary<(string Mode, int Senders), double>();
+        foreach (var mode in Modes)
+        {
+            var dataDir = Path.Combine(root, $"rr-fsyncbench-{Environment.ProcessId}-{mode}");
+            await using var hub = await HubProcess.StartAsync(binary, mode == "memory" ? null : dataDir, mode);
+            var (channel, token) = await LoadClient.CreateAsync(hub.EndPoint);
+            var sink = await LoadClient.JoinAsync(hub.EndPoint, channel, token, "sink", 0, false);
+            using var stopDrain = new CancellationTokenSource();
+            var drain = DrainAsync(sink, stopDrain.Token);
+            var senders = new List<Agent>();
+            for (var i = 0; i < senderCounts.Max(); i++)
+                senders.Add(await LoadClient.JoinAsync(hub.EndPoint, channel, token, $"s{i}", i + 1, false));
+            foreach (var count in senderCounts)
+                rate[(mode, count)] = await MeasureAsync(report, $"{mode}-{count}", senders.Take(count).ToList(), seconds);
+            stopDrain.Cancel();
+            await drain;
+            foreach (var s in senders) await s.DisposeAsync();
+            await sink.DisposeAsync();
+            if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+        }
+        var most = senderCounts.Max();
+        var ratio = rate[("always", most)] > 0 ? rate[("batch", most)] / rate[("always", most)] : 0;
+        report.Row($"batch/always-{most}", "sends_per_s_ratio", ratio);
+        return Tally.Errors == 0 ? 0 : 1;
+    }
+
+    private static async Task<double> MeasureAsync(Report report, string name, List<Agent> senders, double seconds)
+    {
+        var latencies = new List<double>[senders.Count];
+        var started = Stopwatch.GetTimestamp();
+        var deadline = started + (long)(seconds * Stopwatch.Frequency);
+        await Task.WhenAll(senders.Select((s, i) => Task.Run(async () =>
+        {
+            var lat = latencies[i] = [];
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                if (await LoadClient.SendAsync(s, "sink", "durable") < 0) break;
+                lat.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+        })));
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        var perSecond = all.Length / elapsed;
+        report.Row(name, "sends_per_s", perSecond);
+        report.Latencies(name, "send", all);
+        return perSecond;
+    }
+
+    // Keeps the sink's backlog moving, as a listening agent would; what it misses does not matter here.
+    private static async Task DrainAsync(Agent sink, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var r = await LoadClient.ListenAsync(sink, 1);
+            if (!r.Ok) return;
+        }
+    }
+
+    /// <summary>The hub binary on a free loopback port, killed on dispose.</summary>
+    private sealed class HubProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private HubProcess(Process process, IPEndPoint endPoint) => (_process, EndPoint) = (process, endPoint);
+
+        public IPEndPoint EndPoint { get; }
+
+        public static async Task<HubProcess> StartAsync(string binary, string? dataDir, string fsync)
+        {
+            var port = FreePort();
+            var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+            info.ArgumentList.Add("--port");
+            info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+            info.ArgumentList.Add("--log-level");
+            info.ArgumentList.Add("warning");
+            if (dataDir is not null)
+            {
+                if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+                info.ArgumentList.Add("--data-dir");
+                info.ArgumentList.Add(dataDir);
+                info.ArgumentList.Add("--fsync");
+                info.ArgumentList.Add(fsync);
+            }
+            var process = Process.Start(info) ?? throw new IOException($"could not start {binary}");
+            process.OutputDataReceived += static (_, _) => { };
+            process.ErrorDataReceived += static (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"# hub: {e.Data}"); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var hub = new HubProcess(process, new IPEndPoint(IPAddress.Loopback, port));
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+            for (var i = 0; i < 100; i++)
+            {
+                try
+                {
+                    if ((await http.GetAsync($"http://127.0.0.1:{port}/healthz")).IsSuccessStatusCode) return hub;
+                }
+                catch (HttpRequestException) { }
+                catch (TaskCanceledException) { }
+                await Task.Delay(50);
+            }
+            await hub.DisposeAsync();
+            throw new IOException($"{binary} did not answer /healthz on port {port}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited) _process.Kill();
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            return ((IPEndPoint)s.LocalEndPoint!).Port;
+        }
+    }
+}
