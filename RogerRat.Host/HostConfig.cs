@@ -19,6 +19,9 @@ internal sealed class ConfigTargets(HttpServerOptions http)
     public HubServiceOptions Api { get; } = new();
     public McpHubOptions Mcp { get; } = new();
 
+    /// <summary>The transcript file store's limits (used with <c>--data-dir</c>); the host sets its directory.</summary>
+    public RogerRat.Storage.Transcripts.TranscriptStoreOptions Transcripts { get; } = new() { Directory = "transcripts" };
+
     /// <summary>Rate limits set by the config; null members keep the preset the host picks (none on loopback).</summary>
     public int?[] RateLimits { get; } = new int?[4];
 }
@@ -108,6 +111,7 @@ internal static class HostConfig
         D("Api", nameof(HubServiceOptions.WaitMaxSeconds), t => t.Api.WaitMaxSeconds, (t, v) => t.Api.WaitMaxSeconds = v),
         I("Api", nameof(HubServiceOptions.HistoryDefault), t => t.Api.HistoryDefault, (t, v) => t.Api.HistoryDefault = v),
         I("Api", nameof(HubServiceOptions.HistoryMax), t => t.Api.HistoryMax, (t, v) => t.Api.HistoryMax = v),
+        I("Api", nameof(HubServiceOptions.TranscriptEventsInMemory), t => t.Api.TranscriptEventsInMemory, (t, v) => t.Api.TranscriptEventsInMemory = v),
         Rate(0, nameof(Core.Service.RateLimits.SendsPerMinute)),
         Rate(1, nameof(Core.Service.RateLimits.BandSendsPerMinute)),
         Rate(2, nameof(Core.Service.RateLimits.CreatesPerMinute)),
@@ -118,6 +122,9 @@ internal static class HostConfig
         I("Mcp", nameof(McpEndpointLimits.MaxBatchSize), t => t.Mcp.Limits.MaxBatchSize, (t, v) => t.Mcp.Limits.MaxBatchSize = v),
         I("Mcp", nameof(McpEndpointLimits.MaxSubscriptionsPerSession), t => t.Mcp.Limits.MaxSubscriptionsPerSession, (t, v) => t.Mcp.Limits.MaxSubscriptionsPerSession = v),
         I("Mcp", nameof(McpEndpointLimits.MaxSubscriptionUriLength), t => t.Mcp.Limits.MaxSubscriptionUriLength, (t, v) => t.Mcp.Limits.MaxSubscriptionUriLength = v),
+
+        I("Transcripts", nameof(RogerRat.Storage.Transcripts.TranscriptStoreOptions.QueueCapacity), t => t.Transcripts.QueueCapacity, (t, v) => t.Transcripts.QueueCapacity = v),
+        I("Transcripts", nameof(RogerRat.Storage.Transcripts.TranscriptStoreOptions.MaxBatch), t => t.Transcripts.MaxBatch, (t, v) => t.Transcripts.MaxBatch = v),
     ];
 
     /// <summary>Reads <paramref name="path"/> (if any), then the limit flags (already merged over their env vars), into
@@ -159,12 +166,12 @@ internal static class HostConfig
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return "the document must be a JSON object of sections (Hub, Http, Api, Mcp)";
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return "the document must be a JSON object of sections (Hub, Http, Api, Mcp, Transcripts)";
             var seen = new HashSet<string>(StringComparer.Ordinal);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var section = reader.GetString()!;
-                if (!s_keys.Any(k => k.Section == section)) return $"unknown section '{section}' (sections: Hub, Http, Api, Mcp; every key: rogerrat --help --all)";
+                if (!s_keys.Any(k => k.Section == section)) return $"unknown section '{section}' (sections: Hub, Http, Api, Mcp, Transcripts; every key: rogerrat --help --all)";
                 if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return $"'{section}' must be an object";
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {

@@ -41,7 +41,10 @@ internal sealed class HostOptions
           --admin-token <s>      enables the admin API and guards /metrics        ROGERRAT_ADMIN_TOKEN
           --data-dir <path>      keep channels, messages, cursors and sessions    ROGERRAT_DATA_DIR
                                  in an append-only log there (created 0700; one
-                                 hub per dir); without it all state is in memory
+                                 hub per dir), and transcripts as JSONL files in
+                                 <path>/transcripts (or ROGERRAT_TRANSCRIPTS);
+                                 without it all state, transcripts included, is
+                                 in memory and lost at exit
           --fsync <policy>       with --data-dir: always (fsync per write),       ROGERRAT_FSYNC
                                  batch (default: group commit, one fsync per
                                  window of writes) or off (no fsync; survives a

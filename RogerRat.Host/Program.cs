@@ -90,6 +90,13 @@ internal static class Program
             return 3;
         }
         serverOptions.Store = store;
+        await using var transcripts = OpenTranscripts(options, config, loggerFactory, out var transcriptsError);
+        if (transcriptsError is not null)
+        {
+            Console.Error.WriteLine($"rogerrat: {transcriptsError}");
+            return 3;
+        }
+        serverOptions.Transcripts = transcripts;
 
         HubServer server;
         try
@@ -108,6 +115,8 @@ internal static class Program
         PrintBanner(server, options);
         logger.LogInformation("listening on {EndPoint}, origin {Origin}", server.LocalEndPoint, server.Origin);
         if (store is not null) logger.LogInformation("state in {DataDir}, fsync {Fsync}", store.DataDirectory, options.Fsync.ToString().ToLowerInvariant());
+        if (transcripts is not null) logger.LogInformation("transcripts in {Directory}", transcripts.Directory);
+        else logger.LogInformation("transcripts in memory ({Events} events per channel, lost at exit)", config.Api.TranscriptEventsInMemory);
 
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Console.CancelKeyPress += (_, e) =>
@@ -154,6 +163,26 @@ internal static class Program
             error = $"cannot use data dir {options.DataDir}: {e.Message}";
         }
         return null;
+    }
+
+    // With a data dir, transcripts are JSONL files beside the log (ROGERRAT_TRANSCRIPTS moves them, as in the original);
+    // the data dir's lock covers them. Without one they stay in memory (the server's default store).
+    private static RogerRat.Storage.Transcripts.JsonlTranscriptStore? OpenTranscripts(HostOptions options, ConfigTargets config,
+        ILoggerFactory loggerFactory, out string? error)
+    {
+        error = null;
+        if (options.DataDir is null) return null;
+        var directory = Environment.GetEnvironmentVariable("ROGERRAT_TRANSCRIPTS") is { Length: > 0 } env ? env : Path.Combine(options.DataDir, "transcripts");
+        config.Transcripts.Directory = directory;
+        try
+        {
+            return new RogerRat.Storage.Transcripts.JsonlTranscriptStore(config.Transcripts, loggerFactory.CreateLogger("RogerRat.Transcripts"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = $"cannot use the transcripts directory {directory}: {e.Message}";
+            return null;
+        }
     }
 
     private static void PrintBanner(HubServer server, HostOptions options)

@@ -32,6 +32,8 @@ public sealed class JsonlTranscriptStore : ITranscriptStore, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _writer;
     private readonly ConcurrentDictionary<string, long> _dropped = new(StringComparer.Ordinal);
+    // The corrupt-line count last logged per channel: a dashboard polling a damaged transcript logs it once, not per read.
+    private readonly ConcurrentDictionary<string, long> _corruptLogged = new(StringComparer.Ordinal);
     // Writer-owned: the files whose tail it already checked.
     private readonly HashSet<string> _tailChecked = new(StringComparer.Ordinal);
     private long _accepted;
@@ -103,6 +105,11 @@ public sealed class JsonlTranscriptStore : ITranscriptStore, IAsyncDisposable
             }
             if (last.Count == limit) last.Dequeue();
             last.Enqueue(line);
+        }
+        if (corrupt > 0 && (!_corruptLogged.TryGetValue(channelId, out var logged) || logged != corrupt))
+        {
+            _corruptLogged[channelId] = corrupt;
+            _logger.LogWarning("transcript {File}: {Corrupt} line(s) are not JSON events and were skipped", PathOf(channelId), corrupt);
         }
         return new TranscriptPage([.. last], corrupt, dropped);
     }
