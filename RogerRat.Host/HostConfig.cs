@@ -112,6 +112,8 @@ internal static class HostConfig
         I("Api", nameof(HubServiceOptions.HistoryDefault), t => t.Api.HistoryDefault, (t, v) => t.Api.HistoryDefault = v),
         I("Api", nameof(HubServiceOptions.HistoryMax), t => t.Api.HistoryMax, (t, v) => t.Api.HistoryMax = v),
         I("Api", nameof(HubServiceOptions.TranscriptEventsInMemory), t => t.Api.TranscriptEventsInMemory, (t, v) => t.Api.TranscriptEventsInMemory = v),
+        I("Api", nameof(HubServiceOptions.TranscriptLimitDefault), t => t.Api.TranscriptLimitDefault, (t, v) => t.Api.TranscriptLimitDefault = v),
+        I("Api", nameof(HubServiceOptions.TranscriptLimitMax), t => t.Api.TranscriptLimitMax, (t, v) => t.Api.TranscriptLimitMax = v),
         Rate(0, nameof(Core.Service.RateLimits.SendsPerMinute)),
         Rate(1, nameof(Core.Service.RateLimits.BandSendsPerMinute)),
         Rate(2, nameof(Core.Service.RateLimits.CreatesPerMinute)),

@@ -116,10 +116,6 @@ public sealed partial class HubService
         if (channel.Settings.Retention == Retention.None) throw new HubException(HubErrors.NoTranscript);
         var n = QueryValues.Count(limit, Options.TranscriptLimitDefault, Options.TranscriptLimitMax, HubErrors.TranscriptLimitNotNumeric);
         var page = await Transcripts.Store.ReadAsync(channel.Id, n, cancellationToken).ConfigureAwait(false);
-        if (page.CorruptLines > 0)
-        {
-            _logger.LogWarning("transcript of channel {ChannelId}: {Corrupt} unreadable line(s) skipped", channel.Id, page.CorruptLines);
-        }
         return new(channel, page, Transcripts.Store.Storage);
     }
 }
