@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace RogerRat.Mcp;
 
 /// <summary>One content block of a tool result or prompt message (MCP: text, image, audio, embedded resource).</summary>
-public abstract record McpContent
+internal abstract record McpContent
 {
     public abstract void Write(Utf8JsonWriter w);
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace RogerRat.Mcp;
 
 /// <summary>A tool: name, description, exact input schema (raw JSON) and its handler.</summary>
-public sealed class McpTool(string name, string description, string inputSchema, Func<McpCallContext, ValueTask<McpToolResult>> handler)
+internal sealed class McpTool(string name, string description, string inputSchema, Func<McpCallContext, ValueTask<McpToolResult>> handler)
 {
     public string Name { get; } = name;
     public string Description { get; } = description;
@@ -14,7 +14,7 @@ public sealed class McpTool(string name, string description, string inputSchema,
 
 /// <summary>A tool's answer: text content, optional structured content, the error flag, and a hook called with
 /// whether the response reached the client (a listen commits its delivery only then).</summary>
-public sealed class McpToolResult
+internal sealed class McpToolResult
 {
     /// <summary>The text of the result (its single content block unless <see cref="Content"/> is set).</summary>
     public string Text { get; init; } = "";
@@ -29,7 +29,7 @@ public sealed class McpToolResult
 }
 
 /// <summary>What a tool handler gets.</summary>
-public sealed class McpCallContext
+internal sealed class McpCallContext
 {
     // What a call without an event stream gets: logs go nowhere, and asking the client something is a caller bug.
     internal static readonly Func<double, double?, string?, ValueTask> s_noProgress = static (_, _, _) => ValueTask.CompletedTask;
@@ -63,7 +63,7 @@ public sealed class McpCallContext
 }
 
 /// <summary>A static resource; <see cref="Binary"/> ones return base64 as a blob.</summary>
-public sealed class McpResource(string uri, string name, string mimeType, Func<string> read, string? description = null, bool binary = false)
+internal sealed class McpResource(string uri, string name, string mimeType, Func<string> read, string? description = null, bool binary = false)
 {
     public bool Binary { get; } = binary;
     public string Uri { get; } = uri;
@@ -74,7 +74,7 @@ public sealed class McpResource(string uri, string name, string mimeType, Func<s
 }
 
 /// <summary>A URI template for resources the server can produce on demand.</summary>
-public sealed class McpResourceTemplate(string uriTemplate, string name, string mimeType, Func<string, string?> read, string? description = null)
+internal sealed class McpResourceTemplate(string uriTemplate, string name, string mimeType, Func<string, string?> read, string? description = null)
 {
     public string UriTemplate { get; } = uriTemplate;
     public string Name { get; } = name;
@@ -85,7 +85,7 @@ public sealed class McpResourceTemplate(string uriTemplate, string name, string 
 }
 
 /// <summary>A prompt with named string arguments.</summary>
-public sealed class McpPrompt(string name, string description, IReadOnlyList<(string Name, string Description, bool Required)> arguments,
+internal sealed class McpPrompt(string name, string description, IReadOnlyList<(string Name, string Description, bool Required)> arguments,
     Func<IReadOnlyDictionary<string, string>, IReadOnlyList<McpContent>> render)
 {
     public string Name { get; } = name;
@@ -96,7 +96,7 @@ public sealed class McpPrompt(string name, string description, IReadOnlyList<(st
 }
 
 /// <summary>Everything one MCP endpoint serves.</summary>
-public sealed class McpServerDefinition
+internal sealed class McpServerDefinition
 {
     public required string Name { get; init; }
     public required string Version { get; init; }

@@ -16,7 +16,7 @@ namespace RogerRat.Mcp;
 /// session joined, so its callsign goes offline and its parked listen answers at once).</param>
 /// <param name="rejected">Called with the reason of every refusal: a JSON-RPC error (<c>mcp_parse_error</c>,
 /// <c>mcp_unknown_session</c>, …) or a tool's hub refusal (its catalogue code); the hub counts them.</param>
-public sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null, Func<HttpContext, string>? clientOf = null,
+internal sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null, Func<HttpContext, string>? clientOf = null,
     McpEndpointLimits? limits = null, Action<McpSession>? onSessionDeleted = null, Action<string>? rejected = null)
 {
     private readonly StreamableHttpTransport _transport =

@@ -1,7 +1,7 @@
 namespace RogerRat.Mcp;
 
 /// <summary>The DNS-rebinding guard of the MCP spec, for any server built on RogerRat.Mcp.</summary>
-public static class McpOrigins
+internal static class McpOrigins
 {
     /// <summary>True when there is no Origin, or it is <paramref name="own"/>, a loopback origin, or listed in <paramref name="allowed"/>.</summary>
     public static bool IsAllowed(string? origin, string own, IReadOnlyList<string> allowed)

@@ -1,7 +1,7 @@
 namespace RogerRat.Mcp;
 
 /// <summary>Protocol versions we speak (Streamable HTTP), oldest first.</summary>
-public static class McpProtocol
+internal static class McpProtocol
 {
     public const string V20250326 = "2025-03-26";
     public const string V20250618 = "2025-06-18";

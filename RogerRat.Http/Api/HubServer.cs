@@ -74,13 +74,13 @@ public sealed class HubServer : IAsyncDisposable
     public HubService Service { get; }
 
     /// <summary>Every route of the hub: REST, discovery and pages, and whatever extensions (MCP) map before start.</summary>
-    public HttpRouter Router { get; } = new();
+    internal HttpRouter Router { get; } = new();
 
     public IPEndPoint LocalEndPoint => _http.LocalEndPoint;
     public string Origin => Options.Service.Origin;
 
     /// <summary>The client's address for rate limits: the socket peer, or the forwarded client behind a trusted proxy.</summary>
-    public string ClientAddress(HttpRequest request) => _rest.ClientAddress(request);
+    internal string ClientAddress(HttpRequest request) => _rest.ClientAddress(request);
 
     /// <summary>Creates the hub without starting it, so extensions (MCP) can map their endpoints first.</summary>
     public static HubServer Create(HubServerOptions options) => new(options);
@@ -106,7 +106,7 @@ public sealed class HubServer : IAsyncDisposable
     }
 
     /// <summary>The original's security headers, sent on every response (reference §2.0).</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> SecurityHeaders => s_securityHeaders;
+    internal static IReadOnlyList<KeyValuePair<string, string>> SecurityHeaders => s_securityHeaders;
 
     private static readonly KeyValuePair<string, string>[] s_securityHeaders =
     [

@@ -9,7 +9,7 @@ namespace RogerRat.Http.Api;
 /// Reads one meter through a <see cref="MeterListener"/> and writes its instruments in the Prometheus text exposition
 /// format (0.0.4): counters as <c>_total</c>, observable gauges read at scrape time. Written by hand, no dependency.
 /// </summary>
-public sealed class PrometheusText : IDisposable
+internal sealed class PrometheusText : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), long> _values = new();

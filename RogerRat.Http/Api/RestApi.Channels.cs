@@ -4,7 +4,7 @@ using RogerRat.Http.Server;
 
 namespace RogerRat.Http.Api;
 
-public sealed partial class RestApi
+internal sealed partial class RestApi
 {
     // POST /api/channels (reference §2.4, PROTOCOL §2.3 adds require_identity): the body counts only as JSON.
     private async ValueTask CreateChannelAsync(HttpContext c, RouteValues v)

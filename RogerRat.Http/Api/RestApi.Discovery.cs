@@ -4,7 +4,7 @@ using RogerRat.Http.Server;
 
 namespace RogerRat.Http.Api;
 
-public sealed partial class RestApi
+internal sealed partial class RestApi
 {
     private const string Text = "text/plain; charset=UTF-8";
     private const string Html = "text/html; charset=UTF-8";

@@ -4,7 +4,7 @@ using RogerRat.Http.Server;
 
 namespace RogerRat.Http.Api;
 
-public sealed partial class RestApi
+internal sealed partial class RestApi
 {
     // GET /api/channels/:id/listen and /wait (reference §2.10–2.11, PROTOCOL §1): the delivery is committed only when
     // the transport reports the response written; a client gone while parked consumes nothing.

@@ -4,7 +4,7 @@ using RogerRat.Http.Server;
 
 namespace RogerRat.Http.Api;
 
-public sealed partial class RestApi
+internal sealed partial class RestApi
 {
     // POST /api/channels/:id/join (reference §2.7, PROTOCOL §2.3).
     private async ValueTask JoinAsync(HttpContext c, RouteValues v)

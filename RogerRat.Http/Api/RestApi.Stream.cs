@@ -7,7 +7,7 @@ using RogerRat.Http.Server;
 
 namespace RogerRat.Http.Api;
 
-public sealed partial class RestApi
+internal sealed partial class RestApi
 {
     // The open stream of each (channel, session): a newer one closes it.
     private readonly ConcurrentDictionary<(string Channel, string Session), OpenStream> _streams = new();

@@ -4,7 +4,7 @@ using RogerRat.Http.Server;
 
 namespace RogerRat.Http.Api;
 
-public sealed partial class RestApi
+internal sealed partial class RestApi
 {
     // GET /api/channels/:id/transcript (reference §5.3). Added to the original's shape: where the events are kept, and
     // the lines skipped as unreadable and events dropped, so a gap is never silent (§15.14).

@@ -4,7 +4,7 @@ using RogerRat.Http.Server;
 
 namespace RogerRat.Http.Api;
 
-public sealed partial class RestApi
+internal sealed partial class RestApi
 {
     // GET /api/channels/:id/stats (reference §2.13).
     private async ValueTask ChannelStatsAsync(HttpContext c, RouteValues v)

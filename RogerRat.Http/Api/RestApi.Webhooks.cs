@@ -5,7 +5,7 @@ using RogerRat.Http.Webhooks;
 
 namespace RogerRat.Http.Api;
 
-public sealed partial class RestApi
+internal sealed partial class RestApi
 {
     /// <summary>The hub's webhooks (PROTOCOL §4); null maps no webhook route. Set before <see cref="Map"/>.</summary>
     internal WebhookDispatcher? Webhooks { get; set; }

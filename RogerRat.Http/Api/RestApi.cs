@@ -13,7 +13,7 @@ namespace RogerRat.Http.Api;
 /// reads each request into a service command, calls <see cref="HubService"/> and writes the result. Errors are mapped
 /// in one place (statuses from <see cref="RestErrors"/>).
 /// </summary>
-public sealed partial class RestApi
+internal sealed partial class RestApi
 {
     private readonly HubService _service;
     private readonly IReadOnlyList<IPAddress> _trustedProxies;

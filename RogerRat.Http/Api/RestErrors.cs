@@ -3,7 +3,7 @@ using RogerRat.Core;
 namespace RogerRat.Http.Api;
 
 /// <summary>The REST face's one table from a hub error reason to its HTTP status (reference Appendix A).</summary>
-public static class RestErrors
+internal static class RestErrors
 {
     public static int Status(HubErrorReason reason) => reason switch
     {

@@ -1,7 +1,7 @@
 namespace RogerRat.Http.Server;
 
 /// <summary>One request/response exchange handed to the application.</summary>
-public sealed class HttpContext
+internal sealed class HttpContext
 {
     internal HttpContext(HttpRequest request, HttpResponse response)
     {
@@ -24,4 +24,4 @@ public sealed class HttpContext
 }
 
 /// <summary>The application: answers one request. It must write the response (or the server answers 500).</summary>
-public delegate ValueTask HttpHandler(HttpContext context);
+internal delegate ValueTask HttpHandler(HttpContext context);

@@ -8,7 +8,7 @@ namespace RogerRat.Http.Server;
 /// its handler runs: the connection reuses the object and the body's buffer for its next request, so a handler that
 /// keeps anything past its end copies it.
 /// </summary>
-public sealed class HttpRequest
+internal sealed class HttpRequest
 {
     private HttpRequestHead _head = null!;
     private Dictionary<string, string>? _query;

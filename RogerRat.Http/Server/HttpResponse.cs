@@ -10,7 +10,7 @@ namespace RogerRat.Http.Server;
 /// (<see cref="StartStreamAsync"/>, <see cref="WriteStreamAsync"/>, <see cref="EndStreamAsync"/>; chunked on HTTP/1.1,
 /// close-delimited on HTTP/1.0) for SSE. Each write reports whether its bytes were handed to the socket.
 /// </summary>
-public sealed class HttpResponse
+internal sealed class HttpResponse
 {
     private readonly PipeWriter _writer;
     private readonly SendWatchdog _watchdog;

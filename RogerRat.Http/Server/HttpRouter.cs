@@ -4,7 +4,7 @@ namespace RogerRat.Http.Server;
 
 /// <summary>Values captured by a route's <c>{name}</c> segments (percent-decoded). Valid while the handler runs: the
 /// connection reuses it for its next request.</summary>
-public sealed class RouteValues
+internal sealed class RouteValues
 {
     private readonly List<KeyValuePair<string, string>> _values = new(2);
 
@@ -33,7 +33,7 @@ public sealed class RouteValues
 /// with the path's <c>Allow</c> (for <c>OPTIONS *</c>, every method the router has). Matching reads the request's path
 /// bytes in place: a request to a route without captures allocates nothing, one with captures only the captured strings.
 /// </summary>
-public sealed class HttpRouter
+internal sealed class HttpRouter
 {
     private static readonly byte[] s_notFound = """{"error":"not found","code":"not_found"}"""u8.ToArray();
     private static readonly byte[] s_methodNotAllowed = """{"error":"method not allowed","code":"method_not_allowed"}"""u8.ToArray();

@@ -12,7 +12,7 @@ namespace RogerRat.Http.Server;
 /// close</c>), let the application answer its parked requests, cancel every handler's token so the rest answer too,
 /// let in-flight responses drain up to <see cref="HttpServerLimits.ShutdownDrainTimeout"/>, then close what is left.
 /// </summary>
-public sealed class HttpServer : IAsyncDisposable
+internal sealed class HttpServer : IAsyncDisposable
 {
     private const string BusyBody = """{"error":"too many connections","code":"capacity_exceeded"}""";
 

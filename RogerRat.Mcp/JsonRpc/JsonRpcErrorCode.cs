@@ -1,7 +1,7 @@
 namespace RogerRat.Mcp.JsonRpc;
 
 /// <summary>The JSON-RPC 2.0 error codes we send; which failure gets which is decided in <see cref="McpErrors"/>.</summary>
-public static class JsonRpcErrorCode
+internal static class JsonRpcErrorCode
 {
     public const int ParseError = -32700;
     public const int InvalidRequest = -32600;

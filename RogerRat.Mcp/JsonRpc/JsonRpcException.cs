@@ -2,7 +2,7 @@ namespace RogerRat.Mcp.JsonRpc;
 
 /// <summary>A failure that becomes a JSON-RPC error object (never an HTTP 500). A tool may throw one to answer its
 /// call with a protocol error instead of an <c>isError</c> result.</summary>
-public sealed class JsonRpcException : Exception
+internal sealed class JsonRpcException : Exception
 {
     public JsonRpcException(int code, string message) : base(message)
     {

@@ -3,13 +3,13 @@ using System.Text.Json;
 namespace RogerRat.Mcp.JsonRpc;
 
 /// <summary>What a JSON-RPC message is: a request (has id and method), a notification (method, no id) or a response.</summary>
-public enum JsonRpcKind { Request, Notification, Response }
+internal enum JsonRpcKind { Request, Notification, Response }
 
 /// <summary>
 /// One incoming JSON-RPC 2.0 message. The id is kept as raw JSON (a string or an integer, never null) and params as a
 /// <see cref="JsonElement"/> until a method binds them.
 /// </summary>
-public sealed class JsonRpcMessage
+internal sealed class JsonRpcMessage
 {
     private JsonRpcMessage(JsonRpcKind kind, string? method, JsonElement id, JsonElement @params, JsonElement raw)
     {

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace RogerRat.Mcp.JsonRpc;
 
 /// <summary>Writes JSON-RPC responses and notifications with Utf8JsonWriter; the id is echoed as raw JSON.</summary>
-public static class JsonRpcWriter
+internal static class JsonRpcWriter
 {
     public static byte[] Result(JsonElement id, Action<Utf8JsonWriter> writeResult) => WireJson.Write((id, writeResult), static (w, s) =>
     {

@@ -9,7 +9,7 @@ namespace RogerRat.Mcp;
 /// Requests in flight on it share it: fields written after initialize (BoundChannel, LogLevel) are single values
 /// whose last writer wins, and the maps are concurrent.
 /// </summary>
-public sealed class McpSession(string id, string endpoint, string protocolVersion, long now)
+internal sealed class McpSession(string id, string endpoint, string protocolVersion, long now)
 {
     private long _lastSeen = now;
     private long _nextRequestId;

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace RogerRat.Mcp;
 
 /// <summary>Bounded, expiring store of MCP sessions (PROTOCOL §2.4): ids are minted here only.</summary>
-public sealed class McpSessionStore(TimeProvider time, int maxSessions, TimeSpan idleLifetime)
+internal sealed class McpSessionStore(TimeProvider time, int maxSessions, TimeSpan idleLifetime)
 {
     private readonly ConcurrentDictionary<string, McpSession> _sessions = new(StringComparer.Ordinal);
 
