@@ -35,6 +35,9 @@ internal static class AdminPage
         <div class="card">messages/s<b id="c-rate">–</b></div>
         <div class="card">channels open now<b id="c-open">–</b></div>
         <div class="card">agents online<b id="c-agents">–</b></div>
+        <div class="card">parked listens<b id="c-parked">–</b></div>
+        <div class="card">streams open<b id="c-streams">–</b></div>
+        <div class="card">connections<b id="c-conns">–</b></div>
         </div>
         <div class="wrap"><table id="channels"><thead><tr><th>Channel</th><th>Retention</th><th>Auth</th><th>Trust</th><th>Roster</th><th>Msgs</th><th>Opened</th><th>Last activity</th></tr></thead><tbody></tbody></table></div>
         <script>
@@ -53,6 +56,9 @@ internal static class AdminPage
           if(s.status===200){$('c-channels').textContent=s.json.channels_created;$('c-joins').textContent=s.json.joins_total;}
           const m=a.json.live.messages_total;$('c-messages').textContent=m;
           const now=Date.now();if(last){$('c-rate').textContent=((m-last.m)/((now-last.t)/1000)).toFixed(2);}last={m,t:now};
+          const p=await fetch('/metrics',{headers:{Authorization:'Bearer '+token}});
+          if(p.status===200){const t=await p.text();const g=n=>{const l=t.split('\n').find(x=>x.startsWith(n+' '));return l?l.slice(n.length+1):'–';};
+            $('c-parked').textContent=g('rogerrat_listens_parked');$('c-streams').textContent=g('rogerrat_streams_open');$('c-conns').textContent=g('rogerrat_connections_open');}
           const rows=a.json.channels;
           $('c-open').textContent=rows.filter(r=>r.agent_count>0).length;
           $('c-agents').textContent=rows.reduce((n,r)=>n+r.agent_count,0);

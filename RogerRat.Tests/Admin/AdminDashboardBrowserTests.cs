@@ -27,6 +27,10 @@ public sealed class AdminDashboardBrowserTests(ITestOutputHelper output)
         var (replied, _) = await hub.Send(HttpMethod.Post, $"/api/channels/{id}/send", """{"to":"alpha","message":"roger, alpha"}""", token, bravo);
         Assert.Equal(200, replied);
 
+        // alpha reads bravo's reply, then waits for its next message while the operator looks: the live counters show it.
+        Assert.Equal(200, (await hub.Send(HttpMethod.Get, $"/api/channels/{id}/listen?timeout=5", null, token, alpha)).Status);
+        var parked = hub.Send(HttpMethod.Get, $"/api/channels/{id}/listen?timeout=60", null, token, alpha);
+
         await using var page = await Cdp.OpenAsync($"{hub.Base}/admin");
 
         await page.TypeAsync("#token", "not-the-admin-token");
@@ -50,6 +54,10 @@ public sealed class AdminDashboardBrowserTests(ITestOutputHelper output)
         Assert.Equal("2", (await page.EvalAsync("document.getElementById('c-agents').innerText"))!.GetValue<string>());
         Assert.Equal("1", (await page.EvalAsync("document.getElementById('c-open').innerText"))!.GetValue<string>());
         Assert.Equal("2", (await page.EvalAsync("document.getElementById('c-messages').innerText"))!.GetValue<string>());
+        await page.WaitForAsync("document.getElementById('c-parked').innerText === '1'", seconds: 15);
+        Assert.Equal("0", (await page.EvalAsync("document.getElementById('c-streams').innerText"))!.GetValue<string>());
+        Assert.True(double.Parse((await page.EvalAsync("document.getElementById('c-conns').innerText"))!.GetValue<string>(),
+            System.Globalization.CultureInfo.InvariantCulture) >= 2); // the page's own and the parked listen's
         // messages/s needs two polls (5 s apart): no message in between reads 0.00.
         await page.WaitForAsync("document.getElementById('c-rate').innerText === '0.00'", seconds: 15);
         var text = (await page.EvalAsync("document.body.innerText"))!.GetValue<string>();
@@ -57,6 +65,9 @@ public sealed class AdminDashboardBrowserTests(ITestOutputHelper output)
         Assert.DoesNotContain("roger, alpha", text, StringComparison.Ordinal);
 
         var png = await page.ScreenshotAsync();
+        var (woke, _) = await hub.Send(HttpMethod.Post, $"/api/channels/{id}/send", """{"to":"alpha","message":"you can stop waiting"}""", token, bravo);
+        Assert.Equal(200, woke);
+        Assert.Equal(200, (await parked).Status);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
         var path = Environment.GetEnvironmentVariable("ROGERRAT_SCREENSHOT") is { Length: > 0 } p ? p : Path.Combine(AppContext.BaseDirectory, "admin-dashboard.png");
         await File.WriteAllBytesAsync(path, png);
