@@ -61,8 +61,10 @@ public sealed partial class Channel
         _lastActivityAt = Now;
     }
 
+    /// <summary>The channel's persistent record.</summary>
     public ChannelSettings Settings { get; }
 
+    /// <summary>The channel id.</summary>
     public string Id => Settings.Id;
 
     /// <summary>Sets, or clears with null, the one callback told of each stored message (not status signals) right after
@@ -132,6 +134,7 @@ public sealed partial class Channel
     /// <summary>Number of online sessions.</summary>
     public int AgentCount => _sessions.Count;
 
+    /// <summary>A snapshot of the channel's counters, taken under its lock.</summary>
     public ChannelStats Stats()
     {
         lock (_gate)
@@ -201,11 +204,22 @@ public sealed partial class Channel
 }
 
 /// <summary>An online callsign and its <c>#N</c> index.</summary>
+/// <param name="Idx">The 1-based join-order index (the <c>#N</c> address).</param>
+/// <param name="Callsign">The online callsign.</param>
+/// <param name="JoinedAt">When the callsign joined, in Unix milliseconds.</param>
 public readonly record struct RosterEntry(int Idx, string Callsign, long JoinedAt);
 
 /// <summary>A remembered callsign; <see cref="Idx"/> is its <c>#N</c> when online.</summary>
+/// <param name="Callsign">The remembered callsign.</param>
+/// <param name="Online">True when a session holds the callsign now.</param>
+/// <param name="Idx">The 1-based <c>#N</c> index when online, otherwise null.</param>
 public readonly record struct HistoricRosterEntry(string Callsign, bool Online, int? Idx);
 
 /// <summary>Channel counters for <c>/stats</c>.</summary>
+/// <param name="AgentCount">Online sessions.</param>
+/// <param name="HistoricCallsignsCount">Callsigns the channel remembers, online or not.</param>
+/// <param name="MessageCountInBuffer">Messages still held in the ring.</param>
+/// <param name="FirstJoinedAt">Unix milliseconds of the first join ever, or null when nobody joined.</param>
+/// <param name="LastActivityAt">Unix milliseconds of the last recorded activity.</param>
 public readonly record struct ChannelStats(int AgentCount, int HistoricCallsignsCount, int MessageCountInBuffer, long? FirstJoinedAt,
     long LastActivityAt);

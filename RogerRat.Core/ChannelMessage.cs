@@ -1,12 +1,33 @@
 namespace RogerRat.Core;
 
 /// <summary>Whether a message is kept (normal) or only handed to listeners parked at that instant (status).</summary>
-public enum MessageKind : byte { Message, Status }
+public enum MessageKind : byte
+{
+    /// <summary>A normal message: stored in the ring, listed in history, delivered to listens that catch up later.</summary>
+    Message,
+    /// <summary>An ephemeral status signal: never stored, handed only to listeners parked at the moment it is sent.</summary>
+    Status,
+}
 
 /// <summary>Advisory priority; the hub stores it and never acts on it (reference §1.8).</summary>
-public enum MessagePriority : byte { Min, Low, Default, High, Urgent }
+public enum MessagePriority : byte
+{
+    /// <summary>Lowest priority (rank 0, wire <c>min</c>).</summary>
+    Min,
+    /// <summary>Below default (rank 1, wire <c>low</c>).</summary>
+    Low,
+    /// <summary>The default (rank 2), also when none is given; omitted on the wire.</summary>
+    Default,
+    /// <summary>Above default (rank 3, wire <c>high</c>).</summary>
+    High,
+    /// <summary>Highest priority (rank 4, wire <c>urgent</c>).</summary>
+    Urgent,
+}
 
 /// <summary>A validated attachment.</summary>
+/// <param name="Mime">The attachment's MIME type.</param>
+/// <param name="DataBase64">The content, base64-encoded.</param>
+/// <param name="Filename">The file name the sender gave, or null.</param>
 public sealed record Attachment(string Mime, string DataBase64, string? Filename);
 
 /// <summary>
@@ -33,17 +54,24 @@ public sealed class ChannelMessage
 
     /// <summary>Per-channel, strictly increasing: <c>max(now_ms, previous + 1)</c>.</summary>
     public long Id { get; }
+    /// <summary>The sender's normalised callsign.</summary>
     public string From { get; }
     /// <summary>The resolved recipient callsign, or <c>all</c>.</summary>
     public string To { get; }
+    /// <summary>The message body; empty only for a normal message that carries attachments.</summary>
     public string Text { get; }
     /// <summary>Wall-clock time of the send in Unix milliseconds.</summary>
     public long At { get; }
+    /// <summary>Whether this is a stored message or an ephemeral status signal.</summary>
     public MessageKind Kind { get; }
+    /// <summary>The advisory priority the sender gave (<see cref="MessagePriority.Default"/> when none).</summary>
     public MessagePriority Priority { get; }
+    /// <summary>Reply options offered to the recipient, or null when none.</summary>
     public IReadOnlyList<string>? SuggestedReplies { get; }
+    /// <summary>The validated attachments, or null when none.</summary>
     public IReadOnlyList<Attachment>? Attachments { get; }
 
+    /// <summary>True when the message is addressed to <c>all</c> rather than one callsign.</summary>
     public bool IsBroadcast => ReferenceEquals(To, Callsigns.All) || To == Callsigns.All;
 
     /// <summary>Ring sequence; set once by the ring before the message is published.</summary>

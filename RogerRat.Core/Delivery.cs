@@ -19,6 +19,7 @@ public readonly struct Delivery
         LeaseVersion = leaseVersion;
     }
 
+    /// <summary>The messages to hand out, oldest first; empty when the listen timed out or only reports a gap.</summary>
     public IReadOnlyList<ChannelMessage> Messages { get; }
 
     /// <summary>The id to pass as <c>since</c> to resume right after this delivery.</summary>
@@ -30,6 +31,7 @@ public readonly struct Delivery
     /// <summary>Id of the oldest message still in the ring, reported with a gap.</summary>
     public long? OldestAvailableId { get; }
 
+    /// <summary>True when there is nothing to report: no messages and no gap.</summary>
     public bool TimedOut => Messages.Count == 0 && Missed == 0;
 
     /// <summary>True when the transport must commit or abandon this delivery.</summary>

@@ -25,6 +25,11 @@ public sealed class Hub : IDisposable
     private readonly ITimer? _gcTimer;
     private readonly IHubStore _store;
 
+    /// <summary>A hub whose channels live in memory (see <see cref="Hub(IHubStore?, HubOptions?, TimeProvider?, RandomSource?, bool)"/>).</summary>
+    /// <param name="options">Limits and defaults; null for <see cref="HubOptions"/>' defaults.</param>
+    /// <param name="time">The clock; null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="random">The randomness for ids, tokens and salts; null for <see cref="RandomSource.Secure"/>.</param>
+    /// <param name="runGarbageCollector">Whether a timer runs <see cref="CollectGarbage"/> every <see cref="HubOptions.GcInterval"/>.</param>
     public Hub(HubOptions? options = null, TimeProvider? time = null, RandomSource? random = null, bool runGarbageCollector = true)
         : this(null, options, time, random, runGarbageCollector)
     {
@@ -66,12 +71,17 @@ public sealed class Hub : IDisposable
         }
     }
 
+    /// <summary>The options the hub runs with.</summary>
     public HubOptions Options { get; }
+    /// <summary>The clock the hub and its channels read.</summary>
     public TimeProvider Time { get; }
+    /// <summary>The randomness behind ids, tokens and salts.</summary>
     public RandomSource Random { get; }
 
+    /// <summary>A snapshot of the hub's global counters (carried on from a durable store's).</summary>
     public HubStats Stats => new(_counters.ChannelsCreated, _counters.JoinsTotal, _counters.MessagesTotal, _counters.StartedAt);
 
+    /// <summary>Channels the hub holds now, bands included.</summary>
     public int ChannelCount => _channels.Count;
 
     /// <summary>Creates a channel (reference §2.4 steps 3–4): validates the password and TTL, mints id and token.</summary>
@@ -133,6 +143,7 @@ public sealed class Hub : IDisposable
     /// <summary>16 hex chars, like the original's auto-minted owner password (go preset).</summary>
     public string MintOwnerPassword() => Random.NewUuid().Replace("-", "", StringComparison.Ordinal)[..16];
 
+    /// <summary>Looks up a channel by id; false when there is none.</summary>
     public bool TryGetChannel(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Channel? channel) =>
         _channels.TryGetValue(id, out channel);
 
@@ -161,6 +172,7 @@ public sealed class Hub : IDisposable
         foreach (var channel in _channels.Values) channel.WakeAllEmpty();
     }
 
+    /// <summary>Stops the collector timer and answers every parked listen with an empty result; the store is not disposed.</summary>
     public void Dispose()
     {
         _gcTimer?.Dispose();

@@ -11,6 +11,7 @@ namespace RogerRat.Core;
 /// </summary>
 public static class OptionGuard
 {
+    /// <summary>Within <paramref name="min"/>..<paramref name="max"/>, both inclusive.</summary>
     public static T InRange<T>(T value, T min, T max, [CallerMemberName] string option = "") where T : struct, IComparable<T> =>
         value.CompareTo(min) >= 0 && value.CompareTo(max) <= 0 ? value : throw new ArgumentOutOfRangeException(option, value, $"must be in {min}..{max}");
 

@@ -8,6 +8,7 @@ public abstract class RandomSource
     /// <summary>The cryptographically secure default.</summary>
     public static RandomSource Secure { get; } = new SecureRandomSource();
 
+    /// <summary>Fills <paramref name="destination"/> with random bytes.</summary>
     public abstract void Fill(Span<byte> destination);
 
     /// <summary>A version-4 UUID string built from this source.</summary>

@@ -7,7 +7,7 @@ namespace RogerRat.Core;
 /// Secrets (PROTOCOL §2.2): high-entropy tokens are stored as SHA-256, owner passwords as salted PBKDF2-SHA256, and
 /// every comparison is constant-time.
 /// </summary>
-public static class Secrets
+internal static class Secrets
 {
     /// <summary>24 random bytes as base64url without padding (32 chars), like the original's channel token.</summary>
     public static string NewToken(RandomSource random, int bytes = 24)
@@ -49,4 +49,7 @@ public static class Secrets
 }
 
 /// <summary>A salted PBKDF2-SHA256 password digest.</summary>
+/// <param name="Salt">The random salt.</param>
+/// <param name="Hash">The derived key.</param>
+/// <param name="Iterations">The PBKDF2 iteration count it was derived with.</param>
 public sealed record PasswordHash(byte[] Salt, byte[] Hash, int Iterations);

@@ -11,6 +11,10 @@ namespace RogerRat.Mcp;
 /// <summary>Maps <c>/mcp</c> (unified) and <c>/mcp/&lt;channel_id&gt;</c> (legacy) on a <see cref="HubServer"/>'s router.</summary>
 public static class McpHubExtensions
 {
+    /// <summary>Maps the MCP endpoints on <paramref name="server"/>; call after <see cref="HubServer.Create"/> and before <see cref="HubServer.StartAsync()"/>.</summary>
+    /// <param name="server">The hub server whose router gets <c>/mcp</c> and <c>/mcp/&lt;channel_id&gt;</c>.</param>
+    /// <param name="options">MCP limits and session settings; null takes the defaults.</param>
+    /// <returns>The same server, for chaining.</returns>
     public static HubServer AddMcp(this HubServer server, McpHubOptions? options = null)
     {
         // A session ended with DELETE takes its callsign with it, as the leave tool would (the session id is the

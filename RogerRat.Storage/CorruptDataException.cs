@@ -8,8 +8,11 @@ namespace RogerRat.Storage;
 public sealed class CorruptDataException(string file, long offset, string reason)
     : IOException($"corrupt data in {file} at offset {offset}: {reason}")
 {
+    /// <summary>The file holding the damaged record.</summary>
     public string File { get; } = file;
+    /// <summary>Byte offset of the damaged record in <see cref="File"/>.</summary>
     public long Offset { get; } = offset;
+    /// <summary>What is wrong there, e.g. a checksum mismatch or an impossible length.</summary>
     public string Reason { get; } = reason;
 }
 
@@ -17,5 +20,6 @@ public sealed class CorruptDataException(string file, long offset, string reason
 public sealed class DataDirectoryLockedException(string directory, string? holder)
     : IOException($"data dir {directory} is in use by another hub{(holder is null ? "" : $" ({holder})")}; one hub per data dir")
 {
+    /// <summary>The data directory that is locked.</summary>
     public string Directory { get; } = directory;
 }

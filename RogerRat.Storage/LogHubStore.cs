@@ -43,6 +43,7 @@ public sealed class LogHubStore : IHubStore, IExtensionStore, IDisposable
     /// <summary>What <see cref="Open"/> found: records replayed, whether a torn tail was cut off.</summary>
     public RecoveryReport Recovery { get; }
 
+    /// <summary>The data directory this store holds locked.</summary>
     public string DataDirectory => _dir.Path;
 
     /// <summary>Sequence of the last durable record (tests, diagnostics).</summary>
@@ -165,6 +166,7 @@ public sealed class LogHubStore : IHubStore, IExtensionStore, IDisposable
         return hub;
     }
 
+    /// <inheritdoc/>
     public IChannelStore CreateChannel(ChannelSettings settings, int ringCapacity, out StoreTicket ticket)
     {
         ticket = _writer.Stage(LogRecord.Created(settings));
@@ -172,6 +174,7 @@ public sealed class LogHubStore : IHubStore, IExtensionStore, IDisposable
         return new LogChannelStore(settings.Id, new InMemoryChannelStore(ringCapacity), _writer);
     }
 
+    /// <inheritdoc/>
     public StoreTicket PutExtension(string channelId, string kind, string key, byte[]? value)
     {
         ArgumentNullException.ThrowIfNull(kind);
@@ -180,14 +183,17 @@ public sealed class LogHubStore : IHubStore, IExtensionStore, IDisposable
         return _writer.Stage(LogRecord.ExtensionPut(channelId, kind, key, value));
     }
 
+    /// <inheritdoc/>
     public IReadOnlyList<ExtensionRecord> Recovered(string kind) => _recoveredExtensions.FindAll(e => e.Kind == kind);
 
+    /// <inheritdoc/>
     public ValueTask WaitDurableAsync(StoreTicket ticket, CancellationToken cancellationToken = default) =>
         _writer.WaitDurableAsync(ticket, cancellationToken);
 
     /// <summary>Takes a snapshot now and truncates the log behind it (tests; the writer also does it every <see cref="LogStoreOptions.SnapshotEveryBytes"/>).</summary>
     public Task SnapshotAsync() => _writer.SnapshotAsync();
 
+    /// <summary>Writes what is staged, takes a last snapshot, stops the writer and releases the directory lock.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
@@ -198,4 +204,9 @@ public sealed class LogHubStore : IHubStore, IExtensionStore, IDisposable
 }
 
 /// <summary>What recovery found in the data dir.</summary>
+/// <param name="SnapshotFile">The snapshot recovery started from, or null when there was none.</param>
+/// <param name="SnapshotSequence">The last record sequence the snapshot covers.</param>
+/// <param name="RecordsReplayed">Log records applied on top of the snapshot.</param>
+/// <param name="TornTailCut">Whether a torn final record was found by its checksum and truncated.</param>
+/// <param name="LastSequence">The sequence of the last record recovered.</param>
 public sealed record RecoveryReport(string? SnapshotFile, long SnapshotSequence, long RecordsReplayed, bool TornTailCut, long LastSequence);

@@ -28,7 +28,7 @@ internal static class KestrelHubs
     public static async Task RunCoreAsync(int port, int maxSessionsPerChannel)
     {
         var app = ComparisonServers.SlimKestrel(port);
-        using var hub = new Hub(new HubOptions { MaxSessionsPerChannel = maxSessionsPerChannel });
+        using var hub = new Hub(new HubOptions { MaxSessionsPerChannel = maxSessionsPerChannel, MaxCallsignsPerChannel = 2 * maxSessionsPerChannel });
         var service = new HubService(hub, new HubServiceOptions { Origin = $"http://127.0.0.1:{port}" });
         const string client = "127.0.0.1";
 

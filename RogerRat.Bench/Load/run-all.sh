@@ -9,6 +9,9 @@ set -u
 cd "$(dirname "$0")/../.."
 args=("$@"); [ ${#args[@]} -eq 0 ] && args=(--pairs 1,50 --seconds 5 --n 100,1000 --repeats 3)
 max_sessions=12000
+# A broadcast to 10,000 needs a channel that holds 10,000 sessions and remembers their callsigns (default 4,096).
+config=$(mktemp --suffix .json); trap 'rm -f "$config"' EXIT
+printf '{"Hub":{"MaxCallsignsPerChannel":%d}}\n' $((2 * max_sessions)) > "$config"
 out=RogerRat.Bench/Load/results; mkdir -p "$out"; rm -f "$out/results.tsv"
 bench=RogerRat.Bench/bin/Release/net10.0/RogerRat.Bench.dll
 host=RogerRat.Host/bin/Release/net10.0/rogerrat.dll
@@ -19,11 +22,13 @@ start_and_run() { # label, command...
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   dotnet "$bench" loadtest --port "$port" --pid "$pid" --label "$label" --out "$out/results.tsv" "${args[@]}" || echo "$label: harness reported lost/duplicated/errors"
-  kill "$pid"; wait "$pid" 2>/dev/null
+  # A server still draining parked listens after 10 s is killed: the next server needs the machine to itself.
+  kill "$pid"; for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   port=$((port + 1))
 }
-start_and_run rogerrat-aot ./publish/rogerrat --port $port --max-sessions-per-channel $max_sessions
-start_and_run rogerrat-jit dotnet "$host" --port $port --max-sessions-per-channel $max_sessions
+start_and_run rogerrat-aot ./publish/rogerrat --port $port --max-sessions-per-channel $max_sessions --max-connections 30000 --config "$config"
+start_and_run rogerrat-jit dotnet "$host" --port $port --max-sessions-per-channel $max_sessions --max-connections 30000 --config "$config"
 start_and_run kestrel-core dotnet "$bench" serve-kestrel-core $port $max_sessions
 start_and_run kestrel-locked dotnet "$bench" serve-kestrel-locked $port $max_sessions
 dotnet "$bench" loadtest-report "$out/results.tsv" "$out/wake-p99.png"

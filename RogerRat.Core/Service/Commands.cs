@@ -47,6 +47,10 @@ public sealed record JoinCommand(string? Callsign, string? IdentityKey, string? 
 /// <summary>What a send asks for (reference §2.9 steps 3–6), with the retry key that makes it idempotent.</summary>
 public sealed record SendCommand(SendRequest Request, string? IdempotencyKey)
 {
+    /// <summary>Reads a send body or tool arguments: <c>to</c>, <c>message</c> (or <c>text</c>), <c>kind</c>, <c>priority</c>,
+    /// <c>suggested_replies</c> and <c>attachments</c>; a field of the wrong type is refused with its <see cref="HubException"/>.</summary>
+    /// <param name="body">The request body or tool arguments.</param>
+    /// <param name="idempotencyKey">The client's retry key (REST <c>Idempotency-Key</c>), or null.</param>
     public static SendCommand Read(in RequestBody body, string? idempotencyKey)
     {
         var text = body.Get("message") is not null ? body.String("message") : body.String("text");

@@ -8,7 +8,9 @@ namespace RogerRat.Core.Service;
 /// </summary>
 public sealed class ConnectInfo(string origin, Channel channel, string token, string? ownerPassword, HubMode mode)
 {
+    /// <summary>The channel just created.</summary>
     public Channel Channel { get; } = channel;
+    /// <summary>The owner password in plain text (the caller's or the minted one), or null when the channel has none.</summary>
     public string? OwnerPassword { get; } = ownerPassword;
 
     private string McpUrl => $"{origin}/mcp/{Channel.Id}";
@@ -161,5 +163,8 @@ public sealed class ConnectInfo(string origin, Channel channel, string token, st
 /// <summary>The trust wording shared by REST connect info and MCP instructions.</summary>
 public static class ConnectInfoText
 {
+    /// <summary>The trust paragraph of the agent prompt: how far an agent may act on peers' requests.</summary>
+    /// <param name="trusted">True for a channel whose trust mode is trusted.</param>
+    /// <param name="hasPassword">True when the agent was given the owner password.</param>
     public static string Trust(bool trusted, bool hasPassword) => ConnectInfo.TrustBlock(trusted, hasPassword);
 }

@@ -31,6 +31,7 @@ public sealed class HubMetrics : IDisposable
         new("status_class", "1xx"), new("status_class", "2xx"), new("status_class", "3xx"), new("status_class", "4xx"), new("status_class", "5xx"),
     ];
 
+    /// <summary>Creates the meter and its instruments; the channel and online-agent gauges observe <paramref name="hub"/>.</summary>
     public HubMetrics(Hub hub)
     {
         Meter = new Meter(MeterName, "1.0");
@@ -50,21 +51,28 @@ public sealed class HubMetrics : IDisposable
         Meter.CreateObservableGauge("rogerrat.agents.online", () => AgentsOnline(hub), "{agent}", "Agents online across channels.");
     }
 
+    /// <summary>The meter holding every instrument, named <see cref="MeterName"/>; disposed with this object.</summary>
     public Meter Meter { get; }
 
+    /// <summary>A send was accepted (<c>rogerrat.messages.sent</c>).</summary>
     public void MessageSent() => _messagesSent.Add(1);
 
+    /// <summary><paramref name="messages"/> messages were handed to a listen or wait (<c>rogerrat.messages.delivered</c>); zero records nothing.</summary>
     public void Delivered(int messages)
     {
         if (messages > 0) _messagesDelivered.Add(messages);
     }
 
+    /// <summary>A webhook POST was tried, retries included (<c>rogerrat.webhooks.attempts</c>).</summary>
     public void WebhookAttempt() => _webhookAttempts.Add(1);
 
+    /// <summary>A webhook message was given up after every retry (<c>rogerrat.webhooks.failures</c>).</summary>
     public void WebhookFailed() => _webhookFailures.Add(1);
 
+    /// <summary>A listen or wait started; <see cref="ListenWoken"/> when it returns (<c>rogerrat.listens.parked</c>).</summary>
     public void ListenParked() => _listensParked.Add(1);
 
+    /// <summary>A listen or wait returned, with messages or on its timeout.</summary>
     public void ListenWoken() => _listensParked.Add(-1);
 
     /// <summary>An SSE stream started; <see cref="StreamClosed"/> when it ends.</summary>
@@ -101,6 +109,7 @@ public sealed class HubMetrics : IDisposable
         return n;
     }
 
+    /// <summary>Disposes <see cref="Meter"/>, ending its instruments.</summary>
     public void Dispose() => Meter.Dispose();
 }
 

@@ -5,6 +5,7 @@ namespace RogerRat.Core.Service;
 /// <summary>A created channel with what its creator is told: the connect info and the preset's mode.</summary>
 public sealed record ChannelCreated(CreatedChannel Created, ConnectInfo Connect, RateLimitDecision? Rate)
 {
+    /// <summary>The channel created (<see cref="CreatedChannel.Channel"/> of <see cref="Created"/>).</summary>
     public Channel Channel => Created.Channel;
 }
 

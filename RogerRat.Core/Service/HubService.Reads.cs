@@ -15,6 +15,7 @@ public sealed class Listened(Channel channel, Delivery delivery, string[]? roste
     /// <summary>How long the listen could wait, after clamping.</summary>
     public double Seconds => seconds;
 
+    /// <summary>The messages, cursor and gap report the listen hands out, not yet committed.</summary>
     public Delivery Delivery => delivery;
 
     internal HubMetrics? Metrics { get; init; }
@@ -40,6 +41,7 @@ public sealed class Listened(Channel channel, Delivery delivery, string[]? roste
     /// <summary>The roster, on a wait.</summary>
     public string[]? Roster => roster;
 
+    /// <summary>True when the face must call <see cref="CompleteAsync"/> once it knows whether its answer was written.</summary>
     public bool NeedsCommit => delivery.NeedsCommit;
 
     /// <summary>The listen answer both faces send (REST body, MCP structured content).</summary>

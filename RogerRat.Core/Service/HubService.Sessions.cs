@@ -57,6 +57,7 @@ public sealed partial class HubService
         return new(result, rate);
     }
 
+    /// <summary>Refreshes the TTL of <paramref name="sessionId"/> on <paramref name="channel"/> (reference §2.8); refused when the id is empty, expired or was never joined.</summary>
     public void Keepalive(Channel channel, string sessionId) => channel.Keepalive(sessionId);
 
     /// <summary>Always succeeds: leaving twice, or after expiry, is fine. Only a session that was joined is recorded as

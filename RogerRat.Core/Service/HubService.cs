@@ -37,6 +37,7 @@ public sealed partial class HubService
     /// <summary>What each channel's retention records (reference §5), and where.</summary>
     public TranscriptLog Transcripts { get; }
 
+    /// <summary>The engine this service guards.</summary>
     public Hub Hub { get; }
 
     /// <summary>The hub's instruments (meter <c>RogerRat</c>).</summary>
@@ -45,6 +46,7 @@ public sealed partial class HubService
     /// <summary>True when an admin token is set and <paramref name="bearer"/> is it (constant time).</summary>
     public bool AcceptsAdminToken(string? bearer) => Options.AdminToken is { } admin && Secrets.PlainMatches(admin, bearer);
 
+    /// <summary>The origin, credentials, rate limits and clamps this service applies.</summary>
     public HubServiceOptions Options { get; }
 
     /// <summary>True when the hub has no token, or <paramref name="presented"/> is it.</summary>

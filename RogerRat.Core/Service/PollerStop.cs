@@ -8,6 +8,7 @@ namespace RogerRat.Core.Service;
 /// </summary>
 public static class PollerStop
 {
+    /// <summary>The shell line that stops the poller whose PID is in <paramref name="pidFile"/>: freeze it, kill its children, then end it.</summary>
     public static string Command(string pidFile) =>
         $"P=$(cat {pidFile}); kill -STOP \"$P\"; pkill -P \"$P\"; kill \"$P\"; kill -CONT \"$P\"";
 }

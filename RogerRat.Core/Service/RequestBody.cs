@@ -28,6 +28,7 @@ public readonly struct RequestBody : IDisposable
         _ => throw new HubException(HubErrors.ArgumentsNotObject),
     };
 
+    /// <summary>Parses a REST body with <see cref="StrictJson"/>; empty bytes are <c>{}</c>, malformed JSON or a non-object is refused.</summary>
     public static RequestBody Parse(ReadOnlyMemory<byte> utf8)
     {
         if (utf8.IsEmpty) return default;
@@ -76,6 +77,7 @@ public readonly struct RequestBody : IDisposable
         _ => "\0", // no number: the parser refuses it with the field's own message
     };
 
+    /// <summary>Releases the parsed document, if this body owns one (not for <see cref="Of"/>).</summary>
     public void Dispose() => _document?.Dispose();
 
     // System.Text.Json appends "LineNumber: … | BytePositionInLine: …" and a path; the first sentence is what helps.

@@ -12,6 +12,11 @@ namespace RogerRat.Core.Service;
 /// </summary>
 public static class StrictJson
 {
+    /// <summary>Parses <paramref name="utf8Json"/> (a leading byte order mark skipped) and checks that every string is readable.</summary>
+    /// <param name="utf8Json">The JSON text as UTF-8 bytes.</param>
+    /// <param name="maxDepth">The deepest nesting allowed.</param>
+    /// <returns>The document, which the caller disposes.</returns>
+    /// <exception cref="JsonException">The text is not valid UTF-8, is malformed or too deep, or holds an unpaired surrogate.</exception>
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8Json, int maxDepth)
     {
         // A byte order mark may be ignored (RFC 8259 §8.1); neither JsonDocument nor the reader skips it on bytes.

@@ -56,6 +56,7 @@ public static class WireJson
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Writes <paramref name="m"/> as a message object; <c>kind</c>, <c>priority</c>, <c>suggested_replies</c> and <c>attachments</c> only when set.</summary>
     public static void Message(Utf8JsonWriter w, ChannelMessage m)
     {
         w.WriteStartObject();
@@ -88,6 +89,7 @@ public static class WireJson
         w.WriteEndObject();
     }
 
+    /// <summary>Writes the property <paramref name="name"/> as an array of <see cref="Message"/> objects.</summary>
     public static void Messages(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<ChannelMessage> messages)
     {
         w.WriteStartArray(name);
@@ -95,6 +97,7 @@ public static class WireJson
         w.WriteEndArray();
     }
 
+    /// <summary>Writes the property <paramref name="name"/> as an array of strings.</summary>
     public static void Strings(Utf8JsonWriter w, ReadOnlySpan<byte> name, IEnumerable<string> values)
     {
         w.WriteStartArray(name);
@@ -102,6 +105,7 @@ public static class WireJson
         w.WriteEndArray();
     }
 
+    /// <summary>The wire name of <paramref name="p"/>: <c>min</c>, <c>low</c>, <c>default</c>, <c>high</c> or <c>urgent</c>.</summary>
     public static string PriorityName(MessagePriority p) => p switch
     {
         MessagePriority.Min => "min",

@@ -36,20 +36,29 @@ public class InMemoryChannelStore : IChannelStore
     /// <summary>Ids minted from now on are above <paramref name="id"/> (a cursor or a status id the log saw), even if the clock went back.</summary>
     public void RestoreLastId(long id) => _lastId = Math.Max(_lastId, id);
 
+    /// <summary>Messages the ring retains.</summary>
     public int Capacity => ring.Capacity;
+    /// <summary>Position the next append will take.</summary>
     public long Tail => ring.Tail;
+    /// <summary>Position of the oldest retained message.</summary>
     public long OldestPosition => ring.OldestPosition;
+    /// <summary>Id of the oldest retained message, or null when empty.</summary>
     public long? OldestId => ring.OldestId;
 
+    /// <inheritdoc/>
     public long ReadAfter(long afterId, string? callsign, List<ChannelMessage> into, int max) => ring.ReadAfter(afterId, callsign, into, max);
 
+    /// <inheritdoc/>
     public bool AnyAfter(long afterId, string callsign) => ring.AnyAfter(afterId, callsign);
 
+    /// <inheritdoc/>
     public ChannelMessage[] Last(int count) => ring.Last(count);
 
+    /// <inheritdoc/>
     // The channel's lock serialises writers, so a plain field is enough.
     public long MintId(long now) => _lastId = Math.Max(now, _lastId + 1);
 
+    /// <summary>Mints the id and publishes the message on the ring; the ticket is <see cref="StoreTicket.None"/>.</summary>
     public StagedAppend Append(in MessageDraft draft)
     {
         var message = new ChannelMessage(MintId(draft.At), draft.From, draft.To, draft.Text, draft.At, draft.Kind, draft.Priority,
@@ -57,15 +66,21 @@ public class InMemoryChannelStore : IChannelStore
         return new StagedAppend(message, ring.Append(message), StoreTicket.None);
     }
 
+    /// <summary>Records nothing (the channel's working copy is the only copy); returns <see cref="StoreTicket.None"/>.</summary>
     public StoreTicket CommitCursor(string callsign, long cursor) => StoreTicket.None;
 
+    /// <summary>Records nothing (the channel's working copy is the only copy); returns <see cref="StoreTicket.None"/>.</summary>
     public StoreTicket PutSession(in SessionRecord session) => StoreTicket.None;
 
+    /// <summary>Records nothing (the channel's working copy is the only copy); returns <see cref="StoreTicket.None"/>.</summary>
     public StoreTicket RemoveSession(string sessionId) => StoreTicket.None;
 
+    /// <summary>Records nothing (the channel's working copy is the only copy); returns <see cref="StoreTicket.None"/>.</summary>
     public StoreTicket PutCallsign(in CallsignRecord callsign) => StoreTicket.None;
 
+    /// <summary>Records nothing (the channel's working copy is the only copy); returns <see cref="StoreTicket.None"/>.</summary>
     public StoreTicket PutIdempotencyKey(in IdempotencyRecord record) => StoreTicket.None;
 
+    /// <summary>Already complete: nothing this store stages needs waiting for.</summary>
     public ValueTask WaitDurableAsync(StoreTicket ticket, CancellationToken cancellationToken = default) => default;
 }

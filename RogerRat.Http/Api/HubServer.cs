@@ -11,7 +11,9 @@ namespace RogerRat.Http.Api;
 /// <summary>Everything needed to run a hub in-process.</summary>
 public sealed class HubServerOptions
 {
+    /// <summary>Address and port the hub binds (default 127.0.0.1:7424; port 0 picks a free one, see <see cref="HubServer.LocalEndPoint"/>).</summary>
     public IPEndPoint EndPoint { get; set; } = new(IPAddress.Loopback, 7424);
+    /// <summary>The engine's limits: channels, sessions per channel, ring size, TTLs, message sizes.</summary>
     public HubOptions Hub { get; set; } = new();
     /// <summary>Where channels live: null keeps them in memory; a durable store (RogerRat.Storage's <c>LogHubStore</c>) brings them back after a restart. The caller owns and disposes it, after the server.</summary>
     public RogerRat.Core.Storage.IHubStore? Store { get; set; }
@@ -23,12 +25,15 @@ public sealed class HubServerOptions
     public HubServiceOptions Service { get; set; } = new();
     /// <summary>Peers whose <c>X-Forwarded-For</c> names the client (<c>--trusted-proxy</c>); no other peer is believed.</summary>
     public List<IPAddress> TrustedProxies { get; } = [];
+    /// <summary>The HTTP server's limits (header and body sizes, timeouts, connections); its end point is <see cref="EndPoint"/>.</summary>
     public HttpServerOptions Http { get; } = new();
     /// <summary>Outbound webhooks (PROTOCOL §4): limits, retries, and <see cref="WebhookOptions.AllowPrivateAddresses"/>.</summary>
     public WebhookOptions Webhooks { get; set; } = new();
+    /// <summary>Where the server, the service layer and webhooks log (default: nowhere).</summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
     /// <summary>Null: derive the origin from the bound address.</summary>
     public string? Origin { get; set; }
+    /// <summary>The clock for TTLs, listen timeouts and message ids (tests pass a fake one).</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 }
 
@@ -67,7 +72,9 @@ public sealed class HubServer : IAsyncDisposable
         _prune = options.Time.CreateTimer(static s => ((HubService)s!).Prune(), Service, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
     }
 
+    /// <summary>The options the server was created with.</summary>
     public HubServerOptions Options { get; }
+    /// <summary>The channel engine this server fronts; in-process code may use it directly beside HTTP clients.</summary>
     public Hub Hub { get; }
 
     /// <summary>The face-neutral service layer every face calls.</summary>
@@ -76,7 +83,9 @@ public sealed class HubServer : IAsyncDisposable
     /// <summary>Every route of the hub: REST, discovery and pages, and whatever extensions (MCP) map before start.</summary>
     internal HttpRouter Router { get; } = new();
 
+    /// <summary>The end point actually bound (the real port when <see cref="HubServerOptions.EndPoint"/> asked for port 0).</summary>
     public IPEndPoint LocalEndPoint => _http.LocalEndPoint;
+    /// <summary>The origin the hub advertises in discovery documents and connect blocks, e.g. <c>http://127.0.0.1:7424</c>.</summary>
     public string Origin => Options.Service.Origin;
 
     /// <summary>The client's address for rate limits: the socket peer, or the forwarded client behind a trusted proxy.</summary>
@@ -85,6 +94,7 @@ public sealed class HubServer : IAsyncDisposable
     /// <summary>Creates the hub without starting it, so extensions (MCP) can map their endpoints first.</summary>
     public static HubServer Create(HubServerOptions options) => new(options);
 
+    /// <summary>Creates the hub and starts listening; the returned server is accepting connections.</summary>
     public static async Task<HubServer> StartAsync(HubServerOptions options)
     {
         var server = Create(options);
@@ -92,6 +102,8 @@ public sealed class HubServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Binds <see cref="HubServerOptions.EndPoint"/> and starts accepting; call once, after mapping extensions.</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">The address is in use or cannot be bound.</exception>
     public async Task StartAsync()
     {
         await _http.StartAsync().ConfigureAwait(false);
@@ -145,6 +157,7 @@ public sealed class HubServer : IAsyncDisposable
         Hub.Dispose();
     }
 
+    /// <summary>Stops the server (as <see cref="StopAsync"/>) and releases the engine.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);

@@ -8,6 +8,7 @@ public sealed class HttpServerOptions
     /// <summary>Address and port to bind; port 0 picks a free one (see <see cref="HttpServer.LocalEndPoint"/>).</summary>
     public IPEndPoint EndPoint { get; set; } = new(IPAddress.Loopback, 7424);
 
+    /// <summary>Per-connection and per-request limits; each rejects bad values where it is set.</summary>
     public HttpServerLimits Limits { get; } = new();
 
     /// <summary>Pending connections the OS queues before accept.</summary>
