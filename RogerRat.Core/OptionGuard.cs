@@ -9,7 +9,7 @@ namespace RogerRat.Core;
 /// host reports that message per config key. Core, the service layer and MCP use this class; RogerRat.Http's server
 /// keeps a copy because it may not reference Core.
 /// </summary>
-public static class OptionGuard
+internal static class OptionGuard
 {
     /// <summary>Within <paramref name="min"/>..<paramref name="max"/>, both inclusive.</summary>
     public static T InRange<T>(T value, T min, T max, [CallerMemberName] string option = "") where T : struct, IComparable<T> =>

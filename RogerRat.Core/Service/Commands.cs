@@ -6,7 +6,7 @@ namespace RogerRat.Core.Service;
 public sealed record CreateCommand(Retention? Retention, TrustMode? TrustMode, string? OwnerPassword, double? SessionTtlSeconds, bool RequireIdentity)
 {
     /// <summary>Reads a create body (reference §2.4, PROTOCOL adds require_identity).</summary>
-    public static CreateCommand Read(in RequestBody body)
+    internal static CreateCommand Read(in RequestBody body)
     {
         Retention? retention = body.Raw("retention") is { } rv
             ? CreateChannelSpec.ParseRetention(rv.ValueKind == JsonValueKind.String ? rv.GetString() : null)
@@ -37,7 +37,7 @@ public sealed record CreateCommand(Retention? Retention, TrustMode? TrustMode, s
 public sealed record JoinCommand(string? Callsign, string? IdentityKey, string? OwnerPassword, string? SessionId)
 {
     /// <summary>Reads a join body or tool arguments; <paramref name="identityKeyHeader"/> is REST's <c>X-Identity-Key</c>.</summary>
-    public static JoinCommand Read(in RequestBody body, string? sessionId, string? identityKeyHeader = null) => new(
+    internal static JoinCommand Read(in RequestBody body, string? sessionId, string? identityKeyHeader = null) => new(
         body.String("callsign"),
         body.String("identity_key") ?? identityKeyHeader,
         body.String("owner_password"),
@@ -51,7 +51,7 @@ public sealed record SendCommand(SendRequest Request, string? IdempotencyKey)
     /// <c>suggested_replies</c> and <c>attachments</c>; a field of the wrong type is refused with its <see cref="HubException"/>.</summary>
     /// <param name="body">The request body or tool arguments.</param>
     /// <param name="idempotencyKey">The client's retry key (REST <c>Idempotency-Key</c>), or null.</param>
-    public static SendCommand Read(in RequestBody body, string? idempotencyKey)
+    internal static SendCommand Read(in RequestBody body, string? idempotencyKey)
     {
         var text = body.Get("message") is not null ? body.String("message") : body.String("text");
         return new(new SendRequest

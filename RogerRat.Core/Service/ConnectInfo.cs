@@ -161,7 +161,7 @@ public sealed class ConnectInfo(string origin, Channel channel, string token, st
 }
 
 /// <summary>The trust wording shared by REST connect info and MCP instructions.</summary>
-public static class ConnectInfoText
+internal static class ConnectInfoText
 {
     /// <summary>The trust paragraph of the agent prompt: how far an agent may act on peers' requests.</summary>
     /// <param name="trusted">True for a channel whose trust mode is trusted.</param>

@@ -6,7 +6,7 @@ namespace RogerRat.Core.Service;
 /// children first has the same window. Frozen, it forks nothing; its children (the waiting curl, a sleep) go, then the
 /// loop itself (the TERM lands when it is thawed). Portable: macOS has no setsid for a process group.
 /// </summary>
-public static class PollerStop
+internal static class PollerStop
 {
     /// <summary>The shell line that stops the poller whose PID is in <paramref name="pidFile"/>: freeze it, kill its children, then end it.</summary>
     public static string Command(string pidFile) =>

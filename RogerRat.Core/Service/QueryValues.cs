@@ -6,7 +6,7 @@ namespace RogerRat.Core.Service;
 /// The numeric inputs of listen, wait and history, read the same from a query string (REST) and from tool arguments
 /// (MCP, where a number arrives as its JSON text): a cursor is an integer, a timeout a finite number of seconds.
 /// </summary>
-public static class QueryValues
+internal static class QueryValues
 {
     /// <summary>A <c>since</c> cursor: an integer (negative reads as 0; empty as 0); anything else, or past
     /// <see cref="long.MaxValue"/>, is refused.</summary>

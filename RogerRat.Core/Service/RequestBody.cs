@@ -8,7 +8,7 @@ namespace RogerRat.Core.Service;
 /// <see cref="HubErrorReason.InvalidBody"/>); an empty body is <c>{}</c>. Fields are read by type, never coerced: a
 /// field of the wrong type is refused naming the field. JSON <c>null</c> counts as absent.
 /// </summary>
-public readonly struct RequestBody : IDisposable
+internal readonly struct RequestBody : IDisposable
 {
     private const int MaxDepth = 32;
     private readonly JsonDocument? _document;

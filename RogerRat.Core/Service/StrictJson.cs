@@ -10,7 +10,7 @@ namespace RogerRat.Core.Service;
 /// <see cref="InvalidOperationException"/> from <see cref="JsonElement.GetString"/> deep inside a handler. Here such
 /// text is a <see cref="JsonException"/>, like any other malformed JSON, so every caller answers it as bad input.
 /// </summary>
-public static class StrictJson
+internal static class StrictJson
 {
     /// <summary>Parses <paramref name="utf8Json"/> (a leading byte order mark skipped) and checks that every string is readable.</summary>
     /// <param name="utf8Json">The JSON text as UTF-8 bytes.</param>

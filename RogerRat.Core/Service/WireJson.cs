@@ -9,7 +9,7 @@ namespace RogerRat.Core.Service;
 /// The wire shapes (reference §1.8, Appendix A), written with <see cref="Utf8JsonWriter"/>: no reflection, key order as
 /// the original emits, optional fields omitted rather than null.
 /// </summary>
-public static class WireJson
+internal static class WireJson
 {
     private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
