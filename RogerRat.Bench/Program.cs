@@ -31,6 +31,7 @@ internal static class Program
         }
         if (args.Length == 3 && args[0] == "loadtest-report") return Load.LoadReport.Run(args[1], args[2]);
         if (args.Length >= 1 && args[0] == "loadtest") return await Load.LoadTest.RunAsync(args[1..]);
+        if (args.Length >= 1 && args[0] == "startup") return await Load.StartupBench.RunAsync(args[1..]);
         if (args.Length >= 1 && args[0] == "fsyncbench") return await Durability.FsyncBench.RunAsync(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

@@ -71,9 +71,10 @@ public class ListenHereTests
         var bravo = await hub.Join(id, token, "bravo");
         var (_, sent) = await hub.Send(HttpMethod.Post, $"/api/channels/{id}/send", """{"to":"alpha","message":"from-hook","priority":"high","suggested_replies":["a","b"]}""", token, bravo);
         await Say(hub, id, token, bravo, """{"to":"all","message":"second"}""");
+        // Each hook is spawned and not awaited (reference §11.3), so two hooks may finish in either order.
         var lines = await WaitForLines(marker, 2, run);
-        Assert.Equal($"bravo|alpha|from-hook|high|{id}|{sent.GetProperty("id").GetInt64()}|a\tb", lines[0]);
-        Assert.StartsWith($"bravo|all|second|default|{id}|", lines[1]);
+        Assert.Equal($"bravo|alpha|from-hook|high|{id}|{sent.GetProperty("id").GetInt64()}|a\tb", Assert.Single(lines, l => l.StartsWith("bravo|alpha|", StringComparison.Ordinal)));
+        Assert.StartsWith($"bravo|all|second|default|{id}|", Assert.Single(lines, l => l.StartsWith("bravo|all|", StringComparison.Ordinal)));
     }
 
     [Fact]
