@@ -34,6 +34,8 @@ public enum HubErrorReason
     IdempotencyKeyReused,
     /// <summary>The call was cancelled (client gone, hub stopping).</summary>
     Unavailable,
+    /// <summary>The shared store (Redis) did not answer within its operation timeout; a later retry may succeed.</summary>
+    StoreUnavailable,
 }
 
 /// <summary>

@@ -32,6 +32,8 @@ public static class HubErrors
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     /// <summary>The wire code of <see cref="HubErrorReason.Unavailable"/>.</summary>
     public const string Unavailable = "unavailable";
+    /// <summary>The wire code of <see cref="HubErrorReason.StoreUnavailable"/>.</summary>
+    public const string StoreUnavailable = "store_unavailable";
 
     /// <summary>The wire <c>code</c> of a reason; a too-large value keeps the original's <c>invalid</c>.</summary>
     public static string CodeOf(HubErrorReason reason) => reason switch
@@ -49,6 +51,7 @@ public static class HubErrors
         HubErrorReason.CapacityExceeded => CapacityExceeded,
         HubErrorReason.IdempotencyKeyReused => IdempotencyKeyReused,
         HubErrorReason.Unavailable => Unavailable,
+        HubErrorReason.StoreUnavailable => StoreUnavailable,
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 

@@ -23,8 +23,8 @@ publish() { # name, msbuild properties...
 }
 publish default
 publish speed -p:OptimizationPreference=Speed
-publish v3 -p:IlcInstructionSet=x86-x64-v3
-publish speed-v3 -p:OptimizationPreference=Speed -p:IlcInstructionSet=x86-x64-v3
+publish v3 -p:IlcInstructionSet=x86-64-v3
+publish speed-v3 -p:OptimizationPreference=Speed -p:IlcInstructionSet=x86-64-v3
 
 port=7531
 run() { # label, env assignments (or -), command...

@@ -15,7 +15,7 @@ internal static class RestErrors
         HubErrorReason.TooLarge => 413,
         HubErrorReason.IdempotencyKeyReused => 422,
         HubErrorReason.RateLimited => 429,
-        HubErrorReason.CapacityExceeded or HubErrorReason.Unavailable => 503,
+        HubErrorReason.CapacityExceeded or HubErrorReason.Unavailable or HubErrorReason.StoreUnavailable => 503,
         _ => 500,
     };
 }

@@ -1,0 +1,91 @@
+using RogerRat.Core;
+using StackExchange.Redis;
+
+namespace RogerRat.Redis;
+
+/// <summary>
+/// The hub's one connection to Redis and the one place its faults become the hub's: every call is bounded by
+/// <see cref="RedisStoreOptions.OperationTimeout"/>, and a Redis that is down, refusing or slow is
+/// <see cref="HubErrorReason.StoreUnavailable"/> (503 <c>store_unavailable</c>), never a hang and never a 500. The client
+/// keeps reconnecting in the background (<c>AbortOnConnectFail=false</c>), so the hub recovers by itself when Redis returns.
+/// </summary>
+internal sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly ConnectionMultiplexer _multiplexer;
+
+    private RedisConnection(ConnectionMultiplexer multiplexer, RedisStoreOptions options)
+    {
+        _multiplexer = multiplexer;
+        Options = options;
+        Database = multiplexer.GetDatabase();
+    }
+
+    public RedisStoreOptions Options { get; }
+
+    public IDatabase Database { get; }
+
+    public ISubscriber Subscriber => _multiplexer.GetSubscriber();
+
+    /// <summary>True while the client holds a live connection.</summary>
+    public bool IsConnected => _multiplexer.IsConnected;
+
+    /// <summary>Connects, or fails within the operation timeout with <see cref="HubErrorReason.StoreUnavailable"/>
+    /// (a hub must not start on a Redis it cannot reach: its operator would only find out from the first 503).</summary>
+    public static async Task<RedisConnection> ConnectAsync(RedisStoreOptions options)
+    {
+        ConfigurationOptions config;
+        try
+        {
+            config = ConfigurationOptions.Parse(options.Configuration);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--redis: {e.Message}", nameof(options), e);
+        }
+        var timeout = (int)Math.Ceiling(options.OperationTimeout.TotalMilliseconds);
+        config.AbortOnConnectFail = false;
+        config.SyncTimeout = timeout;
+        config.AsyncTimeout = timeout;
+        config.ConnectTimeout = timeout;
+        // While disconnected, a command waits for the reconnect at most its timeout, then fails: no queue that outlives it.
+        config.BacklogPolicy = BacklogPolicy.Default;
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);
+        var connection = new RedisConnection(multiplexer, options);
+        if (!multiplexer.IsConnected)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            connection.LastFault = $"could not connect within {timeout} ms";
+            throw Unavailable;
+        }
+        return connection;
+    }
+
+    /// <summary>Runs one Redis call; its faults and its timeout come back as <see cref="HubErrorReason.StoreUnavailable"/>.</summary>
+    public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> call)
+    {
+        try
+        {
+            return await call(Database).WaitAsync(Options.OperationTimeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or TimeoutException || (e is RedisServerException && IsTransient(e.Message)))
+        {
+            LastFault = e.Message;
+            throw Unavailable;
+        }
+    }
+
+    /// <summary>What the last failed call reported (for logs and health checks; never sent to a client, since it names
+    /// the Redis endpoint).</summary>
+    public string? LastFault { get; private set; }
+
+    // A replica promoted, a Redis still loading its AOF, or one refusing writes after a failed save: all pass.
+    private static bool IsTransient(string message) =>
+        message.StartsWith("LOADING", StringComparison.Ordinal) || message.StartsWith("MISCONF", StringComparison.Ordinal)
+        || message.StartsWith("READONLY", StringComparison.Ordinal) || message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+        || message.StartsWith("TRYAGAIN", StringComparison.Ordinal);
+
+    private static HubException Unavailable =>
+        new(new HubError(HubErrorReason.StoreUnavailable, "the shared store is unavailable", "retry in a moment: the hub reconnects by itself"));
+
+    public async ValueTask DisposeAsync() => await _multiplexer.DisposeAsync().ConfigureAwait(false);
+}
