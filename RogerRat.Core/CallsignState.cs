@@ -50,4 +50,35 @@ internal sealed class CallsignState(string name)
     public int Streams;
 
     public bool IsOnline => Holder is not null;
+
+    /// <summary>Join order across hubs: the roster lists online callsigns by it (a shared store replays joins in batches).</summary>
+    public long JoinSeq;
+
+    /// <summary>The hub a listen of this callsign is parked on (a shared store only): the collector of every hub spares it.</summary>
+    public string? ParkedOn;
+
+    /// <summary>The state last written to or read from a shared store: a write commits what differs from it.</summary>
+    public Storage.Shared.CallsignImage Committed;
+
+    public Storage.Shared.CallsignImage Image() => new(Cursor, HighWater, Missed, EvictedDuringLease, LeaseVersion, LeaseActive, LeaseFrom,
+        LeaseCursor, IdentityKeyHash, JoinedAt, JoinSeq, ParkedOn);
+
+    /// <summary>Takes another hub's state; a lease that is new here counts from now (its age is this hub's to judge).</summary>
+    public void SetImage(in Storage.Shared.CallsignImage image, long timestamp)
+    {
+        if (image.LeaseActive && (!LeaseActive || LeaseVersion != image.LeaseVersion)) LeaseTakenAt = timestamp;
+        Cursor = image.Cursor;
+        HighWater = image.HighWater;
+        Missed = image.Missed;
+        EvictedDuringLease = image.EvictedDuringLease;
+        LeaseVersion = image.LeaseVersion;
+        LeaseActive = image.LeaseActive;
+        LeaseFrom = image.LeaseFrom;
+        LeaseCursor = image.LeaseCursor;
+        IdentityKeyHash = image.IdentityKeyHash;
+        JoinedAt = image.JoinedAt;
+        JoinSeq = image.JoinSeq;
+        ParkedOn = image.ParkedOn;
+        Committed = image;
+    }
 }

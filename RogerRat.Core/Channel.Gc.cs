@@ -1,3 +1,5 @@
+using RogerRat.Core.Storage;
+
 namespace RogerRat.Core;
 
 public sealed partial class Channel
@@ -6,7 +8,9 @@ public sealed partial class Channel
     /// Evicts sessions idle longer than the channel's TTL unless a listen is parked on them (reference §1.4), drops
     /// tombstones older than their lifetime and expired idempotency keys. Returns the number of sessions evicted.
     /// </summary>
-    public int CollectGarbage()
+    public int CollectGarbage() => _writer is null ? CollectGarbageLocked() : Acknowledge.Wait(CollectGarbageAsync());
+
+    private int CollectGarbageLocked()
     {
         var evicted = 0;
         lock (_gate)
@@ -15,7 +19,7 @@ public sealed partial class Channel
             var ttl = (long)Settings.SessionTtl.TotalMilliseconds;
             foreach (var session in _sessions.Values)
             {
-                if (now - session.LastSeen > ttl && Volatile.Read(ref session.Callsign.Parked) is null)
+                if (now - session.LastSeen > ttl && !IsParkedAnywhere(session.Callsign))
                 {
                     // The collector acknowledges nothing, so it does not wait for the store.
                     _ = Evict(session, now);
@@ -26,7 +30,9 @@ public sealed partial class Channel
             while (_tombstoneOrder.TryPeek(out var oldest) && oldest.At < tombstoneCutoff)
             {
                 _tombstoneOrder.Dequeue();
-                if (_tombstones.TryGetValue(oldest.SessionId, out var at) && at == oldest.At) _tombstones.TryRemove(oldest.SessionId, out _);
+                if (!_tombstones.TryGetValue(oldest.SessionId, out var at) || at != oldest.At) continue;
+                _tombstones.TryRemove(oldest.SessionId, out _);
+                _batchPruned?.Add(oldest.SessionId); // other hubs forget it with this one: 400 from then on, everywhere
             }
             _idempotency.Prune(now);
             AssertInvariants();

@@ -30,12 +30,19 @@ public sealed partial class Channel
     /// <summary><see cref="Join"/>, completing once the store holds the session (and a new callsign or identity key) durably.</summary>
     public ValueTask<JoinResult> JoinAsync(JoinRequest request, CancellationToken cancellationToken = default)
     {
+        if (_writer is not null) return new ValueTask<JoinResult>(_writer.RunAsync(() => JoinLocked(request, out _)));
+        var result = JoinLocked(request, out var ticket);
+        return Acknowledge.After(_store, result, ticket, cancellationToken);
+    }
+
+    // The whole join under the lock; the ticket is what the acknowledgement waits for.
+    private JoinResult JoinLocked(JoinRequest request, out StoreTicket ticket)
+    {
         var clientSessionId = request.SessionId;
         if (clientSessionId is not null && clientSessionId.Length < _options.MinClientSessionIdLength) clientSessionId = null;
         if (clientSessionId is not null && !IsAcceptableSessionId(clientSessionId)) throw new HubException(HubErrors.SessionIdInvalid);
         var selfGenerated = clientSessionId is null;
-        JoinResult result;
-        StoreTicket ticket;
+        ticket = StoreTicket.None;
 
         lock (_gate)
         {
@@ -62,7 +69,7 @@ public sealed partial class Channel
                 {
                     // Same session (idempotent) or adoption: hand back the live session, change nothing else.
                     Touch(holder);
-                    return new ValueTask<JoinResult>(new JoinResult(holder.Id, name, true, Roster(), JoinHistory(), null));
+                    return new JoinResult(holder.Id, name, true, Roster(), JoinHistory(), null);
                 }
                 throw new HubException(HubErrors.CallsignInUse(name));
             }
@@ -90,21 +97,20 @@ public sealed partial class Channel
                 _sessions[sessionId] = session;
             }
 
-            ticket = StoreTicket.None;
             if (mintedKey is not null) cs.IdentityKeyHash = Secrets.HashToken(mintedKey);
             if (isNewCallsign || mintedKey is not null) ticket = _store.PutCallsign(new CallsignRecord(name, cs.IdentityKeyHash));
             ticket = StoreTicket.Latest(ticket, _store.PutSession(new SessionRecord(sessionId, name, now)));
             cs.Holder = session;
             cs.JoinedAt = now;
+            cs.JoinSeq = ++_joinSeq;
             _joinOrder.Add(cs);
             _tombstones.TryRemove(sessionId, out _);
             Touch(session);
             if (_firstJoinedAt == 0) Volatile.Write(ref _firstJoinedAt, now);
             _counters.Join();
             AssertInvariants();
-            result = new JoinResult(sessionId, name, false, Roster(), JoinHistory(), mintedKey);
+            return new JoinResult(sessionId, name, false, Roster(), JoinHistory(), mintedKey);
         }
-        return Acknowledge.After(_store, result, ticket, cancellationToken);
     }
 
     /// <summary>Leaves (reference §2.16): always succeeds; a joined session goes offline and leaves a tombstone.</summary>
@@ -115,15 +121,22 @@ public sealed partial class Channel
     public ValueTask<bool> LeaveAsync(string? sessionId, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(sessionId)) throw new HubException(HubErrors.SessionHeaderRequiredFromJoin);
-        StoreTicket ticket;
+        if (_writer is not null) return new ValueTask<bool>(_writer.RunAsync(() => LeaveLocked(sessionId, out _)));
+        var left = LeaveLocked(sessionId, out var ticket);
+        return Acknowledge.After(_store, left, ticket, cancellationToken);
+    }
+
+    private bool LeaveLocked(string sessionId, out StoreTicket ticket)
+    {
+        ticket = StoreTicket.None;
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(sessionId, out var session)) return new ValueTask<bool>(false);
+            if (!_sessions.TryGetValue(sessionId, out var session)) return false;
             ticket = Evict(session, Now);
             Volatile.Write(ref _lastActivityAt, Now);
             AssertInvariants();
+            return true;
         }
-        return Acknowledge.After(_store, true, ticket, cancellationToken);
     }
 
     // Caller holds _gate.

@@ -31,6 +31,10 @@ public sealed partial class Channel
         }
     }
 
+    /// <summary>True while a listen of the session's callsign is parked on this hub (tests wait for it).</summary>
+    internal bool IsParked(string sessionId) =>
+        _sessions.TryGetValue(sessionId, out var session) && Volatile.Read(ref Volatile.Read(ref session.Callsign).Parked) is not null;
+
     /// <summary>The callsign an online session holds, or null when the channel does not know the session.</summary>
     public string? CallsignOf(string sessionId) => _sessions.TryGetValue(sessionId, out var session) ? Volatile.Read(ref session.Callsign).Name : null;
 
@@ -42,6 +46,7 @@ public sealed partial class Channel
     /// </summary>
     public ValueTask<Delivery> ListenAsync(string? sessionId, TimeSpan timeout, long? since = null, CancellationToken cancellationToken = default)
     {
+        if (_writer is not null) return ListenSharedAsync(sessionId, timeout, since, cancellationToken);
         var session = EnsureJoined(sessionId);
         Touch(session);
         var cs = session.Callsign;
@@ -88,10 +93,18 @@ public sealed partial class Channel
     public ValueTask CommitAsync(Delivery delivery, CancellationToken cancellationToken = default)
     {
         if (delivery.Lease is not { } cs) return default;
-        var ticket = StoreTicket.None;
+        if (_writer is not null) return AfterSharedWrite(_writer.RunAsync(() => CommitLocked(delivery, cs, out _)), cs);
+        if (!CommitLocked(delivery, cs, out var ticket)) return default;
+        WakeListenBehindLease(cs);
+        return Acknowledge.After(_store, ticket, cancellationToken);
+    }
+
+    private bool CommitLocked(in Delivery delivery, CallsignState cs, out StoreTicket ticket)
+    {
+        ticket = StoreTicket.None;
         lock (_gate)
         {
-            if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return default;
+            if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return false;
             if (delivery.Messages.Count > 0)
             {
                 cs.Cursor = delivery.Cursor;
@@ -101,9 +114,14 @@ public sealed partial class Channel
             cs.Missed -= delivery.Missed;
             cs.EvictedDuringLease = 0;
             cs.LeaseActive = false;
+            return true;
         }
-        WakeListenBehindLease(cs);
-        return Acknowledge.After(_store, ticket, cancellationToken);
+    }
+
+    // A lease ended by a shared write frees the listen waiting behind it once the end is in the shared store.
+    private static async ValueTask AfterSharedWrite(Task<bool> write, CallsignState cs)
+    {
+        if (await write.ConfigureAwait(false)) WakeListenBehindLease(cs);
     }
 
     /// <summary>
@@ -116,37 +134,50 @@ public sealed partial class Channel
     {
         ArgumentOutOfRangeException.ThrowIfNegative(written);
         if (written >= delivery.Messages.Count) return CommitAsync(delivery, cancellationToken);
-        if (written == 0)
-        {
-            Abandon(delivery);
-            return default;
-        }
+        if (written == 0) return AbandonAsync(delivery);
         if (delivery.Lease is not { } cs) return default;
-        StoreTicket ticket;
+        if (_writer is not null) return AfterSharedWrite(_writer.RunAsync(() => CommitThroughLocked(delivery, cs, written, out _)), cs);
+        if (!CommitThroughLocked(delivery, cs, written, out var ticket)) return default;
+        WakeListenBehindLease(cs);
+        return Acknowledge.After(_store, ticket, cancellationToken);
+    }
+
+    private bool CommitThroughLocked(in Delivery delivery, CallsignState cs, int written, out StoreTicket ticket)
+    {
+        ticket = StoreTicket.None;
         lock (_gate)
         {
-            if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return default;
+            if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return false;
             var cursor = delivery.Messages[written - 1].Id;
             cs.Cursor = cursor;
             cs.HighWater = Math.Max(cs.HighWater, cursor);
             ticket = _store.CommitCursor(cs.Name, cursor);
             cs.Missed -= delivery.Missed;
             EndLeaseUncommitted(cs);
+            return true;
         }
-        WakeListenBehindLease(cs);
-        return Acknowledge.After(_store, ticket, cancellationToken);
     }
 
     /// <summary>Gives the delivery back: the cursor stays and the messages come again on the next listen.</summary>
-    public void Abandon(in Delivery delivery)
+    public void Abandon(in Delivery delivery) => Acknowledge.Wait(AbandonAsync(delivery));
+
+    /// <summary><see cref="Abandon"/>; waits only in a shared store, where giving the lease back is a write.</summary>
+    internal ValueTask AbandonAsync(Delivery delivery)
     {
-        if (delivery.Lease is not { } cs) return;
+        if (delivery.Lease is not { } cs) return default;
+        if (_writer is not null) return AfterSharedWrite(_writer.RunAsync(() => AbandonLocked(delivery, cs)), cs);
+        if (AbandonLocked(delivery, cs)) WakeListenBehindLease(cs);
+        return default;
+    }
+
+    private bool AbandonLocked(in Delivery delivery, CallsignState cs)
+    {
         lock (_gate)
         {
-            if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return;
+            if (!cs.LeaseActive || cs.LeaseVersion != delivery.LeaseVersion) return false;
             EndLeaseUncommitted(cs);
+            return true;
         }
-        WakeListenBehindLease(cs);
     }
 
     // Pairs with the interlocked publication of a waiter in ParkBehindLease: the lease is over before we look for it.
@@ -211,6 +242,8 @@ public sealed partial class Channel
         {
             return Delivery.Empty(since ?? Volatile.Read(ref cs.Cursor));
         }
+        // In a shared store taking is a write: the listen's own loop takes again (ListenSharedAsync).
+        if (_writer is not null) return Delivery.Later(Volatile.Read(ref cs.Cursor));
         Touch(session);
         var delivery = TryTake(cs, since);
         // Behind a lease, anything but a delivery means "park again" (the loop ends at the listen's own timeout).

@@ -46,6 +46,7 @@ public sealed partial class Channel
     /// <inheritdoc cref="SendAsync"/>
     public SendResult Send(string? sessionId, PreparedSend send, string? idempotencyKey = null)
     {
+        if (_writer is not null) return Acknowledge.Wait(SendAsync(sessionId, send, idempotencyKey));
         var result = Stage(sessionId, send, idempotencyKey, out var ticket);
         if (!ticket.IsNone) Acknowledge.Wait(_store.WaitDurableAsync(ticket));
         return result;
@@ -60,12 +61,41 @@ public sealed partial class Channel
     public ValueTask<SendResult> SendAsync(string? sessionId, PreparedSend send, string? idempotencyKey = null,
         CancellationToken cancellationToken = default)
     {
+        if (_writer is not null) return SendSharedAsync(sessionId, send, idempotencyKey);
         var result = Stage(sessionId, send, idempotencyKey, out var ticket);
         return Acknowledge.After(_store, result, ticket, cancellationToken);
     }
 
+    // In a shared store the wake waits for the commit: a listener must never hold a message other hubs cannot see yet.
+    private async ValueTask<SendResult> SendSharedAsync(string? sessionId, PreparedSend send, string? idempotencyKey)
+    {
+        var (result, recipient) = await _writer!.RunAsync(() =>
+        {
+            var r = StageLocked(sessionId, send, idempotencyKey, out var to, out _);
+            return (r, to);
+        }).ConfigureAwait(false);
+        if (!result.Replayed) AfterAppend(result.Message, recipient);
+        return result;
+    }
+
     // Everything of a send but the wait: under the lock, stages the append (and the key) and returns what to wait for.
     private SendResult Stage(string? sessionId, PreparedSend send, string? idempotencyKey, out StoreTicket ticket)
+    {
+        var result = StageLocked(sessionId, send, idempotencyKey, out var recipient, out ticket);
+        if (!result.Replayed) AfterAppend(result.Message, recipient);
+        return result;
+    }
+
+    private void AfterAppend(ChannelMessage message, CallsignState? recipient)
+    {
+        // Pairs with the interlocked exchange in ParkAsync: the tail is published before we look for parked listens.
+        Interlocked.MemoryBarrier();
+        Wake(message, recipient);
+        // Stored messages only: a status signal is ephemeral. One volatile read when nothing listens.
+        if (message.Kind == MessageKind.Message) _appended?.Invoke(message);
+    }
+
+    private SendResult StageLocked(string? sessionId, PreparedSend send, string? idempotencyKey, out CallsignState? recipient, out StoreTicket ticket)
     {
         if (idempotencyKey is not null && !IsAcceptableIdempotencyKey(idempotencyKey))
         {
@@ -75,7 +105,7 @@ public sealed partial class Channel
         var session = EnsureJoined(sessionId);
         ChannelMessage message;
         SendResult result;
-        CallsignState? recipient;
+        recipient = null;
         lock (_gate)
         {
             // Re-check under the lock: a leave may have raced the lock-free lookup.
@@ -94,7 +124,6 @@ public sealed partial class Channel
             }
 
             var to = ResolveAddress(send.To);
-            recipient = null;
             if (to != Callsigns.All && !_callsigns.TryGetValue(to, out recipient))
             {
                 throw new HubException(HubErrors.UnknownRecipient((send.To ?? "").Trim(), DescribeRoster()));
@@ -111,6 +140,7 @@ public sealed partial class Channel
                 message = new ChannelMessage(_store.MintId(now), draft.From, draft.To, draft.Text, now, draft.Kind, draft.Priority, null, null);
                 ticket = StoreTicket.None;
                 QueueStatus(message, recipient);
+                _batchStatuses?.Add(message);
             }
             else
             {
@@ -124,17 +154,13 @@ public sealed partial class Channel
             if (idempotencyKey is not null)
             {
                 var expiresAt = now + (long)_options.IdempotencyKeyLifetime.TotalMilliseconds;
-                ticket = StoreTicket.Latest(ticket, _store.PutIdempotencyKey(new IdempotencyRecord(from, idempotencyKey, fingerprint, message.Id, result.Queued, expiresAt)));
+                var record = new IdempotencyRecord(from, idempotencyKey, fingerprint, message.Id, result.Queued, expiresAt);
+                ticket = StoreTicket.Latest(ticket, _store.PutIdempotencyKey(record));
                 _idempotency.Add(from, idempotencyKey, new IdempotencyCache.Entry(result, fingerprint, ticket, expiresAt));
+                _batchKeys?.Add(new RestoredIdempotencyKey(record, message));
             }
             _counters.Message();
         }
-
-        // Pairs with the interlocked exchange in ParkAsync: the tail is published before we look for parked listens.
-        Interlocked.MemoryBarrier();
-        Wake(message, recipient);
-        // Stored messages only: a status signal is ephemeral. One volatile read when nothing listens.
-        if (message.Kind == MessageKind.Message) _appended?.Invoke(message);
         return result;
     }
 

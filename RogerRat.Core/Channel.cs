@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using RogerRat.Core.Storage;
+using RogerRat.Core.Storage.Shared;
 
 namespace RogerRat.Core;
 
@@ -59,6 +60,17 @@ public sealed partial class Channel
         _validator = new MessageValidator(options);
         _idempotency = new IdempotencyCache(options.MaxIdempotencyKeysPerChannel);
         _lastActivityAt = Now;
+        if (store is ISharedChannelStore shared)
+        {
+            _shared = shared;
+            _batchStatuses = [];
+            _batchKeys = [];
+            _batchListens = [];
+            _batchPruned = [];
+            _committedSessions = new HashSet<string>(StringComparer.Ordinal);
+            _writer = new SharedWriter(CollectBatch, shared);
+            shared.Attach(this);
+        }
     }
 
     /// <summary>The channel's persistent record.</summary>
@@ -81,6 +93,11 @@ public sealed partial class Channel
     /// <summary>Refreshes the session's TTL (reference §2.8).</summary>
     public void Keepalive(string? sessionId)
     {
+        if (_writer is not null)
+        {
+            Acknowledge.Wait(KeepaliveAsync(sessionId));
+            return;
+        }
         if (string.IsNullOrEmpty(sessionId)) throw new HubException(HubErrors.SessionHeaderRequired);
         Touch(EnsureJoined(sessionId));
     }
@@ -187,6 +204,7 @@ public sealed partial class Channel
     private void Release(CallsignState cs)
     {
         cs.Holder = null;
+        cs.ParkedOn = null; // its parked listen ends with it, on whichever hub
         _joinOrder.Remove(cs);
         Volatile.Read(ref cs.Parked)?.TrySignal(WakeReason.Evicted);
     }

@@ -23,4 +23,16 @@ internal static class ChannelIds
         random.Fill(suffix);
         return $"{s_adjectives[random.NextInt(s_adjectives.Length)]}-{s_animals[random.NextInt(s_animals.Length)]}-{Convert.ToHexStringLower(suffix)}";
     }
+
+    /// <summary>Whether <paramref name="id"/> could be a channel id at all (lowercase letters, digits, dashes, at most
+    /// 64): a shared store is never asked about anything else.</summary>
+    public static bool IsPlausible(string id)
+    {
+        if (id.Length is 0 or > 64) return false;
+        foreach (var c in id)
+        {
+            if (c is not (>= 'a' and <= 'z' or >= '0' and <= '9' or '-')) return false;
+        }
+        return true;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.ObjectPool;
 using RogerRat.Core.Storage;
+using RogerRat.Core.Storage.Shared;
 
 namespace RogerRat.Core;
 
@@ -114,6 +115,7 @@ public sealed class Hub : IDisposable
         }
         var token = Secrets.NewToken(Random);
         var passwordHash = password is null ? null : Secrets.HashPassword(password, Options.OwnerPasswordIterations, Random);
+        if (_store is ISharedHubStore shared) return CreateSharedChannelAsync(shared, spec, ttl, token, password, passwordHash);
         CreatedChannel created;
         StoreTicket ticket;
         lock (_createGate)
@@ -140,6 +142,34 @@ public sealed class Hub : IDisposable
         return Acknowledge.After(_store, created, ticket, cancellationToken);
     }
 
+    // The shared store refuses an id another hub already took (then we draw again) and counts channels across hubs.
+    private async ValueTask<CreatedChannel> CreateSharedChannelAsync(ISharedHubStore shared, CreateChannelSpec spec, TimeSpan ttl, string token,
+        string? password, PasswordHash? passwordHash)
+    {
+        while (true)
+        {
+            string id;
+            do id = ChannelIds.Next(Random);
+            while (_channels.ContainsKey(id));
+            var settings = new ChannelSettings
+            {
+                Id = id,
+                TokenHash = Secrets.HashToken(token),
+                CreatedAt = Time.GetUtcNow().ToUnixTimeMilliseconds(),
+                Retention = spec.Retention,
+                TrustMode = spec.TrustMode,
+                SessionTtl = ttl,
+                OwnerPassword = passwordHash,
+                RequireIdentity = spec.RequireIdentity,
+            };
+            if (await shared.CreateSharedChannelAsync(settings, Options.RingCapacity, Options.MaxChannels).ConfigureAwait(false) is not { } store) continue;
+            Channel channel;
+            lock (_createGate) _channels[id] = channel = new Channel(settings, store, Options, Time, Random, _counters, _waiters);
+            _counters.ChannelCreated();
+            return new CreatedChannel(channel, token, password);
+        }
+    }
+
     /// <summary>16 hex chars, like the original's auto-minted owner password (go preset).</summary>
     public string MintOwnerPassword() => Random.NewUuid().Replace("-", "", StringComparison.Ordinal)[..16];
 
@@ -150,6 +180,41 @@ public sealed class Hub : IDisposable
     /// <summary>The channel, or 404 <c>channel not found</c>.</summary>
     public Channel GetChannel(string id) =>
         _channels.TryGetValue(id, out var channel) ? channel : throw new HubException(HubErrors.ChannelNotFound);
+
+    /// <summary>
+    /// The channel, up to date, or null when there is none. In memory this is <see cref="TryGetChannel"/>; when other
+    /// hubs share the store, it opens a channel another hub created and first applies what other hubs wrote to it, so a
+    /// read that follows sees every write they acknowledged before.
+    /// </summary>
+    public ValueTask<Channel?> FindChannelAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (_channels.TryGetValue(id, out var channel)) return channel.IsShared ? Refreshed(channel, cancellationToken) : new ValueTask<Channel?>(channel);
+        return _store is ISharedHubStore shared ? OpenSharedAsync(shared, id, cancellationToken) : new ValueTask<Channel?>((Channel?)null);
+    }
+
+    /// <summary><see cref="FindChannelAsync"/>, or 404 <c>channel not found</c>.</summary>
+    public async ValueTask<Channel> GetChannelAsync(string id, CancellationToken cancellationToken = default) =>
+        await FindChannelAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new HubException(HubErrors.ChannelNotFound);
+
+    private static async ValueTask<Channel?> Refreshed(Channel channel, CancellationToken cancellationToken)
+    {
+        await channel.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return channel;
+    }
+
+    private async ValueTask<Channel?> OpenSharedAsync(ISharedHubStore shared, string id, CancellationToken cancellationToken)
+    {
+        if (!ChannelIds.IsPlausible(id)) return null;
+        if (await shared.OpenSharedChannelAsync(id, Options.RingCapacity).ConfigureAwait(false) is not var (settings, store)) return null;
+        // Two requests may open it at once: one working copy is attached to the store, once.
+        Channel? channel;
+        lock (_createGate)
+        {
+            if (!_channels.TryGetValue(id, out channel)) _channels[id] = channel = new Channel(settings, store, Options, Time, Random, _counters, _waiters);
+        }
+        await channel.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return channel;
+    }
 
     /// <summary>Bearer check (reference §2.0): bands are open; otherwise a constant-time compare of token digests.</summary>
     public static bool IsAuthorized(Channel channel, string? token) =>
@@ -162,8 +227,24 @@ public sealed class Hub : IDisposable
     public int CollectGarbage()
     {
         var evicted = 0;
-        foreach (var channel in _channels.Values) evicted += channel.CollectGarbage();
+        foreach (var channel in _channels.Values)
+        {
+            if (channel.IsShared) _ = CollectSharedAsync(channel);
+            else evicted += channel.CollectGarbage();
+        }
         return evicted;
+    }
+
+    // A shared channel's collection is a write; the timer does not wait for it, and a store fault only skips a pass.
+    private static async Task CollectSharedAsync(Channel channel)
+    {
+        try
+        {
+            await channel.CollectGarbageAsync().ConfigureAwait(false);
+        }
+        catch (HubException)
+        {
+        }
     }
 
     /// <summary>Answers every parked listen with an empty result (graceful shutdown).</summary>

@@ -216,4 +216,8 @@ public static class HubErrors
     public static readonly HubError IdempotencyKeyReusedError = new(HubErrorReason.IdempotencyKeyReused, "Idempotency-Key was already used for a different message; use a new key for a new message");
     /// <summary>An <c>Idempotency-Key</c> is empty, longer than <paramref name="max"/> characters, or holds characters other than visible ASCII (400 <c>invalid</c>).</summary>
     public static HubError IdempotencyKeyInvalid(int max) => new(HubErrorReason.Invalid, $"Idempotency-Key must be 1-{max} visible ASCII characters");
+
+    // A shared store (Redis) that is down, slow or lost the channel's write lease: 503, and the client retries.
+    internal static readonly HubError StoreUnavailableError = new(HubErrorReason.StoreUnavailable, "the shared store is unavailable",
+        "retry in a moment: the hub reconnects by itself");
 }

@@ -31,6 +31,13 @@ internal sealed class IdempotencyCache(int capacity)
         while (_entries.Count > capacity && _order.TryDequeue(out var oldest)) RemoveIfCurrent(oldest);
     }
 
+    /// <summary>Forgets every key (a shared channel reloading from its store).</summary>
+    public void Clear()
+    {
+        _entries.Clear();
+        _order.Clear();
+    }
+
     public void Prune(long now)
     {
         while (_order.TryPeek(out var oldest) && oldest.ExpiresAt <= now)

@@ -19,6 +19,10 @@ internal static class OptionGuard
     public static T Positive<T>(T value, [CallerMemberName] string option = "") where T : struct, IComparable<T> =>
         value.CompareTo(default) > 0 ? value : throw new ArgumentOutOfRangeException(option, value, "must be positive");
 
+    /// <summary>Zero or above.</summary>
+    public static T NonNegative<T>(T value, [CallerMemberName] string option = "") where T : struct, IComparable<T> =>
+        value.CompareTo(default) >= 0 ? value : throw new ArgumentOutOfRangeException(option, value, "must not be negative");
+
     /// <summary>A number of seconds: finite and above zero.</summary>
     public static double PositiveSeconds(double value, [CallerMemberName] string option = "") =>
         value > 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(option, value, "must be a finite number above 0");

@@ -11,4 +11,7 @@ internal sealed class Session(string id, CallsignState callsign, long now)
     public long LastSeen => Volatile.Read(ref _lastSeen);
 
     public void Touch(long now) => Volatile.Write(ref _lastSeen, now);
+
+    /// <summary>The state last written to or read from a shared store.</summary>
+    public Storage.Shared.SessionImage Committed;
 }

@@ -22,6 +22,9 @@ internal sealed class ConfigTargets(HttpServerOptions http)
     /// <summary>The transcript file store's limits (used with <c>--data-dir</c>); the host sets its directory.</summary>
     public RogerRat.Storage.Transcripts.TranscriptStoreOptions Transcripts { get; } = new() { Directory = "transcripts" };
 
+    /// <summary>The shared store's limits (used with <c>--redis</c>, which sets its configuration string).</summary>
+    public RogerRat.Redis.RedisStoreOptions Redis { get; } = new();
+
     /// <summary>Rate limits set by the config; null members keep the preset the host picks (none on loopback).</summary>
     public int?[] RateLimits { get; } = new int?[4];
 }
@@ -127,6 +130,14 @@ internal static class HostConfig
 
         I("Transcripts", nameof(RogerRat.Storage.Transcripts.TranscriptStoreOptions.QueueCapacity), t => t.Transcripts.QueueCapacity, (t, v) => t.Transcripts.QueueCapacity = v),
         I("Transcripts", nameof(RogerRat.Storage.Transcripts.TranscriptStoreOptions.MaxBatch), t => t.Transcripts.MaxBatch, (t, v) => t.Transcripts.MaxBatch = v),
+
+        T("Redis", nameof(RogerRat.Redis.RedisStoreOptions.OperationTimeout), t => t.Redis.OperationTimeout, (t, v) => t.Redis.OperationTimeout = v),
+        T("Redis", nameof(RogerRat.Redis.RedisStoreOptions.WriteLeaseTimeout), t => t.Redis.WriteLeaseTimeout, (t, v) => t.Redis.WriteLeaseTimeout = v),
+        T("Redis", nameof(RogerRat.Redis.RedisStoreOptions.MaxLeaseHold), t => t.Redis.MaxLeaseHold, (t, v) => t.Redis.MaxLeaseHold = v),
+        I("Redis", nameof(RogerRat.Redis.RedisStoreOptions.ChangeLogLength), t => t.Redis.ChangeLogLength, (t, v) => t.Redis.ChangeLogLength = v),
+        I("Redis", nameof(RogerRat.Redis.RedisStoreOptions.MaxCatchUp), t => t.Redis.MaxCatchUp, (t, v) => t.Redis.MaxCatchUp = v),
+        T("Redis", nameof(RogerRat.Redis.RedisStoreOptions.HeartbeatInterval), t => t.Redis.HeartbeatInterval, (t, v) => t.Redis.HeartbeatInterval = v),
+        T("Redis", nameof(RogerRat.Redis.RedisStoreOptions.WatchLinger), t => t.Redis.WatchLinger, (t, v) => t.Redis.WatchLinger = v),
     ];
 
     /// <summary>Reads <paramref name="path"/> (if any), then the limit flags (already merged over their env vars), into

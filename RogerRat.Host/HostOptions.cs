@@ -12,6 +12,8 @@ internal sealed class HostOptions
     public string? Token { get; private set; }
     public string? AdminToken { get; private set; }
     public string? DataDir { get; private set; }
+    /// <summary>A StackExchange.Redis configuration string: channels live in that Redis, shared with other hubs.</summary>
+    public string? Redis { get; private set; }
     /// <summary>When a logged write is durable (<c>--fsync</c>); only with <see cref="DataDir"/>.</summary>
     public RogerRat.Storage.FsyncPolicy Fsync { get; private set; } = RogerRat.Storage.FsyncPolicy.Batch;
     private bool _fsyncGiven;
@@ -49,6 +51,10 @@ internal sealed class HostOptions
                                  batch (default: group commit, one fsync per
                                  window of writes) or off (no fsync; survives a
                                  crash of the hub, not of the machine)
+          --redis <config>       keep channels in this Redis, shared with the     ROGERRAT_REDIS
+                                 other hubs given the same one (several hubs
+                                 behind a load balancer act as one), e.g.
+                                 127.0.0.1:6379,password=...; not with --data-dir
           --origin <url>         public origin used in generated URLs             ROGERRAT_ORIGIN
           --trusted-proxy <ip>   believe X-Forwarded-For from this peer (repeat)  ROGERRAT_TRUSTED_PROXY (comma list)
           --allow-origin <url>   extra Origin allowed on /mcp (repeat)            ROGERRAT_ALLOW_ORIGIN (comma list)
@@ -73,6 +79,7 @@ internal sealed class HostOptions
             o.Apply("--admin-token", env("ROGERRAT_ADMIN_TOKEN"));
             o.Apply("--data-dir", env("ROGERRAT_DATA_DIR"));
             o.Apply("--fsync", env("ROGERRAT_FSYNC"));
+            o.Apply("--redis", env("ROGERRAT_REDIS"));
             o.Apply("--origin", env("ROGERRAT_ORIGIN"));
             o.Apply("--log-level", env("ROGERRAT_LOG_LEVEL"));
             o.Apply("--config", env("ROGERRAT_CONFIG"));
@@ -104,6 +111,10 @@ internal sealed class HostOptions
             return (null, e.Message);
         }
         if (o.HelpAll && !o.Help) return (null, "--all goes with --help");
+        if (o.Redis is not null && o.DataDir is not null)
+        {
+            return (null, "--redis and --data-dir exclude each other: with --redis the channels live in Redis (make Redis durable with appendonly yes), not in a local log");
+        }
         if (o._fsyncGiven && o.DataDir is null) return (null, "--fsync goes with --data-dir (without it nothing is written to disk)");
         if (!o.Help && !IsLoopback(o.Host) && string.IsNullOrEmpty(o.Token))
         {
@@ -112,7 +123,7 @@ internal sealed class HostOptions
         return (o, null);
     }
 
-    private static bool IsFlag(string a) => a is "--port" or "--host" or "--token" or "--admin-token" or "--data-dir" or "--fsync" or "--origin"
+    private static bool IsFlag(string a) => a is "--port" or "--host" or "--token" or "--admin-token" or "--data-dir" or "--fsync" or "--redis" or "--origin"
         or "--trusted-proxy" or "--allow-origin" or "--log-level" or "--config" || HostConfig.IsLimitFlag(a);
 
     private void Apply(string flag, string? value)
@@ -131,6 +142,7 @@ internal sealed class HostOptions
             case "--token": Token = value; break;
             case "--admin-token": AdminToken = value; break;
             case "--data-dir": DataDir = value; break;
+            case "--redis": Redis = value; break;
             case "--fsync":
                 Fsync = value.ToLowerInvariant() switch
                 {

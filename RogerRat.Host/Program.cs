@@ -89,7 +89,9 @@ internal static class Program
             Console.Error.WriteLine($"rogerrat: {storeError}");
             return 3;
         }
-        serverOptions.Store = store;
+        await using var shared = await OpenSharedStoreAsync(options, config, loggerFactory, serverOptions.Time);
+        if (options.Redis is not null && shared is null) return 3;
+        serverOptions.Store = (RogerRat.Core.Storage.IHubStore?)store ?? shared;
         await using var transcripts = OpenTranscripts(options, config, loggerFactory, out var transcriptsError);
         if (transcriptsError is not null)
         {
@@ -115,6 +117,7 @@ internal static class Program
         PrintBanner(server, options);
         logger.LogInformation("listening on {EndPoint}, origin {Origin}", server.LocalEndPoint, server.Origin);
         if (store is not null) logger.LogInformation("state in {DataDir}, fsync {Fsync}", store.DataDirectory, options.Fsync.ToString().ToLowerInvariant());
+        if (shared is not null) logger.LogInformation("channels in Redis, shared with every hub on it (hub id {HubId})", shared.HubId);
         if (transcripts is not null) logger.LogInformation("transcripts in {Directory}", transcripts.Directory);
         else logger.LogInformation("transcripts in memory ({Events} events per channel, lost at exit)", config.Api.TranscriptEventsInMemory);
 
@@ -161,6 +164,27 @@ internal static class Program
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             error = $"cannot use data dir {options.DataDir}: {e.Message}";
+        }
+        return null;
+    }
+
+    // Redis that cannot be reached stops startup (exit 3): an operator would otherwise only learn it from the first 503.
+    private static async Task<RogerRat.Redis.RedisHubStore?> OpenSharedStoreAsync(HostOptions options, ConfigTargets config,
+        ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        if (options.Redis is null) return null;
+        config.Redis.Configuration = options.Redis;
+        try
+        {
+            return await RogerRat.Redis.RedisHubStore.ConnectAsync(config.Redis, config.Hub, loggerFactory.CreateLogger("RogerRat.Redis"), time);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"rogerrat: {e.Message}");
+        }
+        catch (HubException e)
+        {
+            Console.Error.WriteLine($"rogerrat: cannot reach Redis ({e.Error.Hint ?? e.Message}); check --redis / ROGERRAT_REDIS");
         }
         return null;
     }

@@ -17,7 +17,7 @@ namespace RogerRat.Mcp;
 /// <param name="rejected">Called with the reason of every refusal: a JSON-RPC error (<c>mcp_parse_error</c>,
 /// <c>mcp_unknown_session</c>, …) or a tool's hub refusal (its catalogue code); the hub counts them.</param>
 internal sealed class McpEndpoint(McpSessionStore sessions, ILogger? logger = null, Func<HttpContext, string>? clientOf = null,
-    McpEndpointLimits? limits = null, Action<McpSession>? onSessionDeleted = null, Action<string>? rejected = null)
+    McpEndpointLimits? limits = null, Func<McpSession, ValueTask>? onSessionDeleted = null, Action<string>? rejected = null)
 {
     private readonly StreamableHttpTransport _transport =
         new(sessions, logger ?? NullLogger.Instance, clientOf, limits ?? new McpEndpointLimits(), onSessionDeleted, rejected);

@@ -19,10 +19,18 @@ public static class McpHubExtensions
     {
         // A session ended with DELETE takes its callsign with it, as the leave tool would (the session id is the
         // channel session id): the roster is right at once and a listen parked on it answers now.
-        void LeaveJoinedChannel(McpSession session)
+        async ValueTask LeaveJoinedChannel(McpSession session)
         {
             var channelId = session.Endpoint.Length > 0 ? session.Endpoint : session.BoundChannel;
-            if (channelId is not null && server.Hub.TryGetChannel(channelId, out var channel)) channel.Leave(session.Id);
+            if (channelId is null) return;
+            try
+            {
+                if (await server.Hub.FindChannelAsync(channelId).ConfigureAwait(false) is { } channel) await channel.LeaveAsync(session.Id).ConfigureAwait(false);
+            }
+            catch (HubException)
+            {
+                // The session is over either way; a store that cannot take the leave now lets the collector end it.
+            }
         }
 
         options ??= new McpHubOptions();
@@ -71,7 +79,7 @@ public static class McpHubExtensions
         {
             if (await OriginRefused(context).ConfigureAwait(false)) return;
             var id = values["id"]!;
-            if (!service.Hub.TryGetChannel(id, out var channel))
+            if (await service.Hub.FindChannelAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } channel)
             {
                 await Refuse(context, HubErrors.ChannelNotFound).ConfigureAwait(false);
                 return;

@@ -75,8 +75,7 @@ public sealed class Listened(Channel channel, Delivery delivery, string[]? roste
             RecordWake();
             return channel.CommitAsync(delivery);
         }
-        channel.Abandon(delivery);
-        return ValueTask.CompletedTask;
+        return channel.AbandonAsync(delivery);
     }
 }
 
@@ -113,7 +112,7 @@ public sealed partial class HubService
     /// retention <c>none</c>; the last <c>limit</c> events (clamped; a non-number is refused, §15.20).</summary>
     public async ValueTask<TranscriptRead> TranscriptAsync(string channelId, string? bearer, string? limit, CancellationToken cancellationToken = default)
     {
-        var channel = Hub.GetChannel(channelId);
+        var channel = await Hub.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false);
         if (!Secrets.TokenMatches(channel.Settings.TokenHash, bearer)) throw new HubException(HubErrors.InvalidBearer);
         if (channel.Settings.Retention == Retention.None) throw new HubException(HubErrors.NoTranscript);
         var n = QueryValues.Count(limit, Options.TranscriptLimitDefault, Options.TranscriptLimitMax, HubErrors.TranscriptLimitNotNumeric);

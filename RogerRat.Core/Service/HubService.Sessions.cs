@@ -60,6 +60,9 @@ public sealed partial class HubService
     /// <summary>Refreshes the TTL of <paramref name="sessionId"/> on <paramref name="channel"/> (reference §2.8); refused when the id is empty, expired or was never joined.</summary>
     public void Keepalive(Channel channel, string sessionId) => channel.Keepalive(sessionId);
 
+    /// <summary><see cref="Keepalive"/>; with several hubs on one store the refreshed TTL is a write they all see.</summary>
+    public ValueTask KeepaliveAsync(Channel channel, string sessionId) => channel.KeepaliveAsync(sessionId);
+
     /// <summary>Always succeeds: leaving twice, or after expiry, is fine. Only a session that was joined is recorded as
     /// a leave, on every face (a unified MCP channel switch included, reference §15.22).</summary>
     public async ValueTask LeaveAsync(Channel channel, string sessionId, CancellationToken cancellationToken = default)

@@ -67,6 +67,15 @@ public sealed partial class HubService
         return channel;
     }
 
+    /// <summary><see cref="AuthorizedChannel"/> through <see cref="Hub.GetChannelAsync"/>: with several hubs on one
+    /// store, the channel may be another hub's and is brought up to date first. Both faces use this one.</summary>
+    public async ValueTask<Channel> AuthorizedChannelAsync(string id, string? bearer, CancellationToken cancellationToken = default)
+    {
+        var channel = await Hub.GetChannelAsync(id, cancellationToken).ConfigureAwait(false);
+        if (!Hub.IsAuthorized(channel, bearer)) throw new HubException(HubErrors.InvalidBearer);
+        return channel;
+    }
+
     /// <summary>The bearer of an <c>Authorization</c> value (exactly <c>Bearer </c>, case-sensitive, rest trimmed), or null.</summary>
     public static string? Bearer(string? authorization) =>
         authorization is not null && authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..].Trim() : null;

@@ -23,7 +23,7 @@ internal sealed partial class RestApi
     // GET /api/channels/:id (reference §2.5), no auth.
     private async ValueTask ChannelInfoAsync(HttpContext c, RouteValues v)
     {
-        if (!Hub.TryGetChannel(v["id"]!, out var channel))
+        if (await Hub.FindChannelAsync(v["id"]!, c.RequestAborted).ConfigureAwait(false) is not { } channel)
         {
             throw new HubException(HubErrors.ChannelNotFound with
             {
@@ -70,14 +70,18 @@ internal sealed partial class RestApi
     // GET /api/bands (reference §2.6).
     private async ValueTask BandsAsync(HttpContext c, RouteValues v)
     {
-        var state = (hub: Hub, origin: Options.Origin);
+        // Up to date like any read: with several hubs the agents on a band may be another hub's.
+        var bands = new Channel?[Hub.BandDescriptions.Count];
+        for (var i = 0; i < bands.Length; i++) bands[i] = await Hub.FindChannelAsync(Hub.BandDescriptions[i].Id, c.RequestAborted).ConfigureAwait(false);
+        var state = (bands, origin: Options.Origin);
         await WriteJsonAsync(c, WireJson.Write(state, static (w, st) =>
         {
             w.WriteStartObject();
             w.WriteStartArray("bands"u8);
-            foreach (var (id, description) in Hub.BandDescriptions)
+            for (var i = 0; i < st.bands.Length; i++)
             {
-                st.hub.TryGetChannel(id, out var band);
+                var (id, description) = Hub.BandDescriptions[i];
+                var band = st.bands[i];
                 w.WriteStartObject();
                 w.WriteString("name"u8, id);
                 w.WriteString("description"u8, description);

@@ -10,7 +10,7 @@ internal sealed partial class RestApi
     // the transport reports the response written; a client gone while parked consumes nothing.
     private async ValueTask ListenAsync(HttpContext c, RouteValues v, bool wait)
     {
-        var channel = AuthorizedChannel(c, v);
+        var channel = await AuthorizedChannelAsync(c, v).ConfigureAwait(false);
         var sid = SessionId(c, HubErrors.SessionHeaderRequiredFromJoin);
         var listened = await _service.ListenAsync(channel, sid, new ListenCommand(wait, c.Request.Query("timeout"), c.Request.Query("since")),
             c.RequestAborted).ConfigureAwait(false);

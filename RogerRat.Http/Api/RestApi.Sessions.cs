@@ -9,7 +9,7 @@ internal sealed partial class RestApi
     // POST /api/channels/:id/join (reference §2.7, PROTOCOL §2.3).
     private async ValueTask JoinAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(c, v);
+        var channel = await AuthorizedChannelAsync(c, v).ConfigureAwait(false);
         JoinCommand command;
         using (var body = RequestBody.Parse(c.Request.Body))
         {
@@ -45,15 +45,15 @@ internal sealed partial class RestApi
     // POST /api/channels/:id/keepalive (reference §2.8).
     private async ValueTask KeepaliveAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(c, v);
-        _service.Keepalive(channel, SessionId(c, HubErrors.SessionHeaderRequired));
+        var channel = await AuthorizedChannelAsync(c, v).ConfigureAwait(false);
+        await _service.KeepaliveAsync(channel, SessionId(c, HubErrors.SessionHeaderRequired)).ConfigureAwait(false);
         await WriteOkAsync(c).ConfigureAwait(false);
     }
 
     // POST /api/channels/:id/leave (reference §2.16): always ok.
     private async ValueTask LeaveAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(c, v);
+        var channel = await AuthorizedChannelAsync(c, v).ConfigureAwait(false);
         await _service.LeaveAsync(channel, SessionId(c, HubErrors.SessionHeaderRequiredFromJoin), c.RequestAborted).ConfigureAwait(false);
         await WriteOkAsync(c).ConfigureAwait(false);
     }
@@ -61,7 +61,7 @@ internal sealed partial class RestApi
     // POST /api/channels/:id/send (reference §2.9, PROTOCOL §1.7).
     private async ValueTask SendAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(c, v);
+        var channel = await AuthorizedChannelAsync(c, v).ConfigureAwait(false);
         var sid = SessionId(c, HubErrors.SessionHeaderRequiredFromJoin);
         SendCommand command;
         using (var body = RequestBody.Parse(c.Request.Body))

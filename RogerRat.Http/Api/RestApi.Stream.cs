@@ -41,10 +41,10 @@ internal sealed partial class RestApi
     // (or `since`) resumes exactly after the last frame the client saw.
     private async ValueTask StreamAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(c, v);
+        var channel = await AuthorizedChannelAsync(c, v).ConfigureAwait(false);
         var sid = SessionId(c, HubErrors.SessionHeaderRequiredFromJoin);
         var since = QueryValues.Since(c.Request.Query("since") ?? c.Request.Header("Last-Event-ID"));
-        _service.Keepalive(channel, sid); // 400 not_joined / 410 session_expired as JSON, before the stream starts
+        await _service.KeepaliveAsync(channel, sid).ConfigureAwait(false); // 400 not_joined / 410 session_expired as JSON, before the stream starts
         var callsign = channel.CallsignOf(sid) ?? "";
         using var open = channel.OpenStream(sid);
 

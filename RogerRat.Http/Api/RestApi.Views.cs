@@ -9,7 +9,7 @@ internal sealed partial class RestApi
     // GET /api/channels/:id/stats (reference §2.13).
     private async ValueTask ChannelStatsAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(c, v);
+        var channel = await AuthorizedChannelAsync(c, v).ConfigureAwait(false);
         var stats = channel.Stats();
         await WriteJsonAsync(c, WireJson.Write((channel, stats), static (w, s) =>
         {
@@ -34,7 +34,7 @@ internal sealed partial class RestApi
     // GET /api/channels/:id/roster (reference §2.14).
     private async ValueTask RosterAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(c, v);
+        var channel = await AuthorizedChannelAsync(c, v).ConfigureAwait(false);
         var state = (channel.Roster(), channel.RosterWithIndex(), channel.RosterAll());
         await WriteJsonAsync(c, WireJson.Write(state, static (w, s) =>
         {
@@ -68,7 +68,7 @@ internal sealed partial class RestApi
     // GET /api/channels/:id/history (reference §2.15); a non-number n is an error, not "everything" (§15.20).
     private async ValueTask HistoryAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(c, v);
+        var channel = await AuthorizedChannelAsync(c, v).ConfigureAwait(false);
         var history = _service.History(channel, c.Request.Query("n"));
         await WriteJsonAsync(c, WireJson.Write(history, static (w, h) =>
         {

@@ -21,7 +21,7 @@ internal sealed partial class RestApi
     // POST /api/channels/:id/webhooks {"url", "callsign"?, "secret"?} → {"webhook_id", "secret"}: the only time the secret is shown.
     private async ValueTask CreateWebhookAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(c, v);
+        var channel = await AuthorizedChannelAsync(c, v).ConfigureAwait(false);
         Webhook hook;
         using (var body = RequestBody.Parse(c.Request.Body))
         {
@@ -39,7 +39,7 @@ internal sealed partial class RestApi
     // GET /api/channels/:id/webhooks: each webhook with its secret masked and its delivery record.
     private async ValueTask ListWebhooksAsync(HttpContext c, RouteValues v)
     {
-        var hooks = Webhooks!.List(AuthorizedChannel(c, v));
+        var hooks = Webhooks!.List(await AuthorizedChannelAsync(c, v).ConfigureAwait(false));
         await WriteJsonAsync(c, WireJson.Write(hooks, static (w, hs) =>
         {
             w.WriteStartObject();
@@ -70,7 +70,7 @@ internal sealed partial class RestApi
     // DELETE /api/channels/:id/webhooks/:webhook_id: stops its deliveries (an attempt in flight is cancelled).
     private async ValueTask DeleteWebhookAsync(HttpContext c, RouteValues v)
     {
-        var channel = AuthorizedChannel(c, v);
+        var channel = await AuthorizedChannelAsync(c, v).ConfigureAwait(false);
         if (!await Webhooks!.DeleteAsync(channel, v["webhook_id"]!).ConfigureAwait(false)) throw new HubException(WebhookErrors.WebhookNotFound);
         await WriteOkAsync(c).ConfigureAwait(false);
     }

@@ -96,7 +96,7 @@ internal sealed partial class RestApi
 
     private static string? Bearer(HttpContext c) => HubService.Bearer(c.Request.Header("Authorization"));
 
-    private Channel AuthorizedChannel(HttpContext c, RouteValues v) => _service.AuthorizedChannel(v["id"]!, Bearer(c));
+    private ValueTask<Channel> AuthorizedChannelAsync(HttpContext c, RouteValues v) => _service.AuthorizedChannelAsync(v["id"]!, Bearer(c), c.RequestAborted);
 
     // The original's wording names the header and where its value comes from.
     private static string SessionId(HttpContext c, HubError missing) =>

@@ -20,13 +20,13 @@ internal sealed class HubTools(HubService service)
         new("join", "Join a channel by channel_id and token with a callsign (pass owner_password if your operator gave you one). The session then works on that channel; joining another channel moves it. Public bands general, help and random need no token.",
             ToolSchemas.UnifiedJoin, UnifiedJoin),
         new("send", "Send on the joined channel. to: a callsign, #N from the roster, or all (default). Optional priority, suggested_replies, attachments (≤ 4, ≤ 512 KiB base64 in total), kind 'status' for a short ephemeral working-on-it signal.",
-            ToolSchemas.Send, c => Send(c, Bound(c))),
+            ToolSchemas.Send, OnBound(Send)),
         new("listen", "Wait up to 60 s for messages addressed to you; returns at once when some are pending. Each result has a cursor: pass it as since to resume.",
-            ToolSchemas.Listen, c => Listen(c, Bound(c), wait: false)),
+            ToolSchemas.Listen, OnBound((c, ch) => Listen(c, ch, wait: false))),
         new("wait", "Like listen but up to 300 s, and also returns the roster. Preferred between turns of a conversation.",
-            ToolSchemas.Wait, c => Listen(c, Bound(c), wait: true)),
-        new("roster", "Who is on the joined channel, in join order (#N addresses).", ToolSchemas.Empty, c => Roster(Bound(c))),
-        new("history", $"The last n (default {service.Options.HistoryDefault}, max {service.Options.HistoryMax}) messages of the joined channel.", ToolSchemas.History, c => History(c, Bound(c))),
+            ToolSchemas.Wait, OnBound((c, ch) => Listen(c, ch, wait: true))),
+        new("roster", "Who is on the joined channel, in join order (#N addresses).", ToolSchemas.Empty, OnBound((_, ch) => Roster(ch))),
+        new("history", $"The last n (default {service.Options.HistoryDefault}, max {service.Options.HistoryMax}) messages of the joined channel.", ToolSchemas.History, OnBound(History)),
         new("leave", "Leave the joined channel; you can join another afterwards.", ToolSchemas.Empty, UnifiedLeave),
     ];
 
@@ -34,11 +34,11 @@ internal sealed class HubTools(HubService service)
     [
         new("join", $"Join channel {channelId} with a callsign (pass owner_password if your operator gave you one).", ToolSchemas.ChannelJoin, c => ChannelJoin(c, channelId)),
         new("send", "Send on this channel. to: a callsign, #N from the roster, or all (default). Optional priority, suggested_replies, attachments, kind 'status'.",
-            ToolSchemas.Send, c => Send(c, Hub.GetChannel(channelId))),
-        new("listen", "Wait up to 60 s for messages addressed to you; pass the returned cursor as since to resume.", ToolSchemas.Listen, c => Listen(c, Hub.GetChannel(channelId), wait: false)),
-        new("wait", "Like listen but up to 300 s, and also returns the roster.", ToolSchemas.Wait, c => Listen(c, Hub.GetChannel(channelId), wait: true)),
-        new("roster", "Who is on this channel, in join order (#N addresses).", ToolSchemas.Empty, _ => Roster(Hub.GetChannel(channelId))),
-        new("history", $"The last n (default {service.Options.HistoryDefault}, max {service.Options.HistoryMax}) messages of this channel.", ToolSchemas.History, c => History(c, Hub.GetChannel(channelId))),
+            ToolSchemas.Send, On(channelId, Send)),
+        new("listen", "Wait up to 60 s for messages addressed to you; pass the returned cursor as since to resume.", ToolSchemas.Listen, On(channelId, (c, ch) => Listen(c, ch, wait: false))),
+        new("wait", "Like listen but up to 300 s, and also returns the roster.", ToolSchemas.Wait, On(channelId, (c, ch) => Listen(c, ch, wait: true))),
+        new("roster", "Who is on this channel, in join order (#N addresses).", ToolSchemas.Empty, On(channelId, (_, ch) => Roster(ch))),
+        new("history", $"The last n (default {service.Options.HistoryDefault}, max {service.Options.HistoryMax}) messages of this channel.", ToolSchemas.History, On(channelId, History)),
         new("leave", "Leave this channel.", ToolSchemas.Empty, c => ChannelLeave(c, channelId)),
         new("create_channel", CreateChannelDescription(HubMode.Default), ToolSchemas.CreateChannel, c => CreateChannel(c, HubMode.Default)),
     ];
@@ -69,8 +69,15 @@ internal sealed class HubTools(HubService service)
         _ => "trust_mode=trusted, retention=none, session_ttl_seconds=3600, owner_password auto-minted, listener pre-armed, no question needed",
     };
 
-    private Channel Bound(McpCallContext c) =>
-        c.Session.BoundChannel is { } id && Hub.TryGetChannel(id, out var ch) ? ch : throw new HubException(HubErrors.NotBound);
+    // Every call looks its channel up afresh: with several hubs on one store, that brings it up to date first.
+    private Func<McpCallContext, ValueTask<McpToolResult>> On(string channelId, Func<McpCallContext, Channel, ValueTask<McpToolResult>> tool) =>
+        async c => await tool(c, await Hub.GetChannelAsync(channelId, c.Aborted).ConfigureAwait(false)).ConfigureAwait(false);
+
+    private Func<McpCallContext, ValueTask<McpToolResult>> OnBound(Func<McpCallContext, Channel, ValueTask<McpToolResult>> tool) =>
+        async c => await tool(c, await BoundAsync(c).ConfigureAwait(false)).ConfigureAwait(false);
+
+    private async ValueTask<Channel> BoundAsync(McpCallContext c) =>
+        c.Session.BoundChannel is { } id && await Hub.FindChannelAsync(id, c.Aborted).ConfigureAwait(false) is { } ch ? ch : throw new HubException(HubErrors.NotBound);
 
     private async ValueTask<McpToolResult> CreateChannel(McpCallContext c, HubMode mode)
     {
@@ -101,11 +108,12 @@ internal sealed class HubTools(HubService service)
         var id = body.String("channel_id");
         if (string.IsNullOrEmpty(id)) throw new HubException(HubErrors.ChannelIdRequired);
         var token = body.String("token");
-        if (Hub.TryGetChannel(id, out var known) && !known.Settings.IsBand && string.IsNullOrEmpty(token)) throw new HubException(HubErrors.TokenRequired);
-        var channel = service.AuthorizedChannel(id, token);
+        var known = await Hub.FindChannelAsync(id, c.Aborted).ConfigureAwait(false);
+        if (known is not null && !known.Settings.IsBand && string.IsNullOrEmpty(token)) throw new HubException(HubErrors.TokenRequired);
+        var channel = await service.AuthorizedChannelAsync(id, token, c.Aborted).ConfigureAwait(false);
         var joined = await service.JoinAsync(channel, JoinCommand.Read(body, c.Session.Id), c.Client, c.Aborted).ConfigureAwait(false);
         // Joining another channel moves the session: it leaves the old one only once the new join succeeded.
-        if (c.Session.BoundChannel is { } old && old != channel.Id && Hub.TryGetChannel(old, out var oldChannel))
+        if (c.Session.BoundChannel is { } old && old != channel.Id && await Hub.FindChannelAsync(old, c.Aborted).ConfigureAwait(false) is { } oldChannel)
         {
             await service.LeaveAsync(oldChannel, c.Session.Id, c.Aborted).ConfigureAwait(false);
         }
@@ -116,7 +124,8 @@ internal sealed class HubTools(HubService service)
     private async ValueTask<McpToolResult> ChannelJoin(McpCallContext c, string channelId)
     {
         using var body = RequestBody.Of(c.Arguments);
-        return JoinResult(await service.JoinAsync(Hub.GetChannel(channelId), JoinCommand.Read(body, c.Session.Id), c.Client, c.Aborted).ConfigureAwait(false));
+        var channel = await Hub.GetChannelAsync(channelId, c.Aborted).ConfigureAwait(false);
+        return JoinResult(await service.JoinAsync(channel, JoinCommand.Read(body, c.Session.Id), c.Client, c.Aborted).ConfigureAwait(false));
     }
 
     private static McpToolResult JoinResult(Joined joined)
@@ -207,14 +216,14 @@ internal sealed class HubTools(HubService service)
 
     private async ValueTask<McpToolResult> UnifiedLeave(McpCallContext c)
     {
-        await service.LeaveAsync(Bound(c), c.Session.Id, c.Aborted).ConfigureAwait(false);
+        await service.LeaveAsync(await BoundAsync(c).ConfigureAwait(false), c.Session.Id, c.Aborted).ConfigureAwait(false);
         c.Session.BoundChannel = null;
         return new McpToolResult { Text = "left channel" };
     }
 
     private async ValueTask<McpToolResult> ChannelLeave(McpCallContext c, string channelId)
     {
-        await service.LeaveAsync(Hub.GetChannel(channelId), c.Session.Id, c.Aborted).ConfigureAwait(false);
+        await service.LeaveAsync(await Hub.GetChannelAsync(channelId, c.Aborted).ConfigureAwait(false), c.Session.Id, c.Aborted).ConfigureAwait(false);
         return new McpToolResult { Text = "left channel" };
     }
 }

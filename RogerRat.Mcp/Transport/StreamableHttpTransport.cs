@@ -13,7 +13,7 @@ namespace RogerRat.Mcp;
 /// what a message means is <see cref="McpDispatcher"/>'s.
 /// </summary>
 internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger logger, Func<HttpContext, string>? clientOf,
-    McpEndpointLimits limits, Action<McpSession>? onSessionDeleted, Action<string>? rejected = null)
+    McpEndpointLimits limits, Func<McpSession, ValueTask>? onSessionDeleted, Action<string>? rejected = null)
 {
     // The depth JSON-RPC params need in practice (tool arguments are shallow), far below what would strain the parser.
     private const int MaxJsonDepth = 64;
@@ -225,7 +225,7 @@ internal sealed class StreamableHttpTransport(McpSessionStore sessions, ILogger 
             await WriteErrorAsync(context, McpErrorKind.UnknownSession, "unknown or expired session").ConfigureAwait(false);
             return;
         }
-        onSessionDeleted?.Invoke(session);
+        if (onSessionDeleted is not null) await onSessionDeleted(session).ConfigureAwait(false);
         await WriteJsonAsync(context, 200, "{}"u8.ToArray()).ConfigureAwait(false);
     }
 

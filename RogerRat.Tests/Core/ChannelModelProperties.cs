@@ -94,11 +94,15 @@ internal sealed class ChannelModelRunner
 
     private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(10);
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly Channel _channel;
+    private readonly FakeTimeProvider _time;
+    // One channel, or one per hub sharing a store: joins, renames and leaves go to the first, sends to the second,
+    // listens to the third, and the collector runs on each in turn (a conversation spread over several hubs).
+    private readonly Channel[] _hubs;
+    private readonly bool _shared;
+    private int _gcTurn;
     private readonly ChannelModel _model;
     private readonly string?[] _lastSid = new string?[ChannelOpGens.Names.Length];
-    private readonly Dictionary<string, (Task<Delivery> Task, CancellationTokenSource Cts)> _parked = [];
+    private readonly Dictionary<string, (Task<Delivery> Task, CancellationTokenSource Cts, Channel Hub)> _parked = [];
     private readonly List<string> _log = [];
 
     public Coverage Stats { get; init; } = new();
@@ -114,14 +118,38 @@ internal sealed class ChannelModelRunner
     public ChannelModelRunner(string ring, int ringCapacity, int ttlSeconds, int? modelRingCapacity = null,
         RogerRat.Core.Storage.IHubStore? store = null)
     {
-        var options = new HubOptions { RingCapacity = ringCapacity, OwnerPasswordIterations = 1, RingFactory = RingFactories[ring] };
+        _time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var options = Options(ringCapacity, ring);
         var hub = new Hub(store, options, _time, runGarbageCollector: false);
-        _channel = hub.CreateChannel(new CreateChannelSpec { SessionTtlSeconds = ttlSeconds }).Channel;
-        _model = new ChannelModel(modelRingCapacity ?? ringCapacity, ttlSeconds * 1000L, (long)options.TombstoneLifetime.TotalMilliseconds)
+        _hubs = [hub.CreateChannel(new CreateChannelSpec { SessionTtlSeconds = ttlSeconds }).Channel];
+        _model = NewModel(ringCapacity, ttlSeconds, modelRingCapacity, options);
+    }
+
+    /// <summary>A runner over one channel as several hubs see it (<paramref name="hubs"/>[0] created it), all on
+    /// <paramref name="time"/>.</summary>
+    public ChannelModelRunner(Channel[] hubs, FakeTimeProvider time, int ringCapacity, int ttlSeconds)
+    {
+        _time = time;
+        _hubs = hubs;
+        _shared = hubs[0].IsShared;
+        _model = NewModel(ringCapacity, ttlSeconds, null, Options(ringCapacity, "lock-free"));
+    }
+
+    public static HubOptions Options(int ringCapacity, string ring = "lock-free") =>
+        new() { RingCapacity = ringCapacity, OwnerPasswordIterations = 1, RingFactory = RingFactories[ring] };
+
+    // With Rotate, every step goes to the next hub instead: a session joins, sends and listens anywhere.
+    public bool Rotate { get; init; }
+    private int _step;
+    private Channel Joins => _hubs[Rotate ? _step % _hubs.Length : 0];
+    private Channel Sends => _hubs[(Rotate ? _step : 1) % _hubs.Length];
+    private Channel Listens => _hubs[(Rotate ? _step : 2) % _hubs.Length];
+
+    private ChannelModel NewModel(int ringCapacity, int ttlSeconds, int? modelRingCapacity, HubOptions options) =>
+        new(modelRingCapacity ?? ringCapacity, ttlSeconds * 1000L, (long)options.TombstoneLifetime.TotalMilliseconds)
         {
             Now = _time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
-    }
 
     public void Run(ChannelScript script)
     {
@@ -129,12 +157,18 @@ internal sealed class ChannelModelRunner
         {
             foreach (var op in script.Ops)
             {
+                _step++;
                 _log.Add(op.ToString());
                 var wakes = new List<ChannelModel.Wake>();
                 Step(op, wakes);
                 Settle(wakes);
-                Check(Enumerable.SequenceEqual(_channel.Roster(), _model.Roster()), "roster");
-                Check(_channel.History(100).Select(m => m.Id).SequenceEqual(_model.Ring.Select(m => m.Id)), "stored messages");
+                foreach (var channel in _hubs)
+                {
+                    // Every hub answers a read as the model does, once it caught up (what a face does before reading).
+                    if (_shared) channel.RefreshAsync().AsTask().Wait();
+                    Check(Enumerable.SequenceEqual(channel.Roster(), _model.Roster()), "roster");
+                    Check(channel.History(100).Select(m => m.Id).SequenceEqual(_model.Ring.Select(m => m.Id)), "stored messages");
+                }
             }
         }
         finally
@@ -154,7 +188,7 @@ internal sealed class ChannelModelRunner
                 Join(r.To, sid, wakes);
                 break;
             case LeaveOp l when _lastSid[l.Cs] is { } sid:
-                Check(_channel.Leave(sid) == _model.Leave(sid, wakes), "leave result");
+                Check(Joins.Leave(sid) == _model.Leave(sid, wakes), "leave result");
                 break;
             case SendOp s when _lastSid[s.From] is { } sid:
                 Send(sid, s, wakes);
@@ -174,8 +208,9 @@ internal sealed class ChannelModelRunner
                 _model.Advance(a.Seconds * 1000L, wakes);
                 break;
             case GcOp:
-                var evicted = _channel.CollectGarbage();
-                Check(evicted == _model.Gc(wakes), "sessions evicted by GC");
+                var evicted = _hubs[_gcTurn++ % _hubs.Length].CollectGarbage();
+                var expected = _model.Gc(wakes);
+                Check(evicted == expected, $"sessions evicted by GC: {evicted}, model {expected}");
                 Stats.GcEvictions += evicted;
                 break;
         }
@@ -185,7 +220,7 @@ internal sealed class ChannelModelRunner
     {
         var name = ChannelOpGens.Names[csIndex];
         var predicted = _model.PredictJoin(name, clientSid);
-        var actual = Try(() => _channel.Join(new JoinRequest { Callsign = name, SessionId = clientSid }));
+        var actual = Try(() => Joins.Join(new JoinRequest { Callsign = name, SessionId = clientSid }));
         CheckError(predicted.Error, actual.Error, "join");
         if (actual.Value is not { } result) return;
         Check(result.Idempotent == predicted.Idempotent, $"join idempotent {result.Idempotent}");
@@ -204,7 +239,7 @@ internal sealed class ChannelModelRunner
             _ => "",
         };
         var predicted = _model.Send(sid, to, s.Status, wakes);
-        var actual = Try(() => _channel.Send(sid, new SendRequest { To = to, Text = "m", Kind = s.Status ? "status" : null }));
+        var actual = Try(() => Sends.Send(sid, new SendRequest { To = to, Text = "m", Kind = s.Status ? "status" : null }));
         CheckError(predicted.Error, actual.Error, "send");
         if (actual.Value is not { } result) return;
         Check(result.Message.Id == predicted.Id, $"message id {result.Message.Id} vs {predicted.Id}");
@@ -222,7 +257,8 @@ internal sealed class ChannelModelRunner
         var error = _model.BeginListen(sid, since, parks: false, wakes, out var take);
         var actual = Try(() =>
         {
-            var vt = _channel.ListenAsync(sid, TimeSpan.Zero, since);
+            var vt = Listens.ListenAsync(sid, TimeSpan.Zero, since);
+            if (_shared) return vt.AsTask().WaitAsync(s_settle).GetAwaiter().GetResult(); // a take is a write there
             Check(vt.IsCompleted, "a listen with timeout 0 answers at once");
             return vt.Result;
         });
@@ -231,12 +267,12 @@ internal sealed class ChannelModelRunner
         Compare(take!, actual.Value, "listen");
         if (l.Commit)
         {
-            _channel.Commit(actual.Value);
+            Listens.Commit(actual.Value);
             if (!take!.IsEmpty) _model.Commit(take);
         }
         else
         {
-            _channel.Abandon(actual.Value);
+            Listens.Abandon(actual.Value);
             foreach (var m in actual.Value.Messages) _abandoned.Add(m.Id);
         }
     }
@@ -244,8 +280,17 @@ internal sealed class ChannelModelRunner
     private void Park(string sid, List<ChannelModel.Wake> wakes)
     {
         var error = _model.BeginListen(sid, null, parks: true, wakes, out var take);
+        var hub = Listens;
         var cts = new CancellationTokenSource();
-        var actual = Try(() => _channel.ListenAsync(sid, TimeSpan.FromMilliseconds(ChannelModel.ParkTimeoutMs), null, cts.Token).AsTask());
+        var actual = Try(() =>
+        {
+            var task = hub.ListenAsync(sid, TimeSpan.FromMilliseconds(ChannelModel.ParkTimeoutMs), null, cts.Token).AsTask();
+            if (!_shared) return task;
+            WaitParkedOrDone(hub, sid, task);
+            // A shared listen's refusal comes from its first take, a write: surface it as the synchronous one.
+            if (task.IsFaulted) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(task.Exception!.InnerException!).Throw();
+            return task;
+        });
         CheckError(error, actual.Error, "park");
         if (actual.Value is not { } task) return;
         if (take is not null)
@@ -254,7 +299,7 @@ internal sealed class ChannelModelRunner
             Check(task.IsCompleted, "a listen with messages pending answers at once");
             var d = task.Result;
             Compare(take, d, "listen (pending)");
-            _channel.Commit(d);
+            hub.Commit(d);
             _model.Commit(take);
             return;
         }
@@ -268,7 +313,15 @@ internal sealed class ChannelModelRunner
             Check(superseded.Task.Wait(s_settle), "a superseded listen answers");
             Check(superseded.Task.Result.Messages.Count == 0 && !superseded.Task.Result.NeedsCommit, "a superseded listen consumes nothing");
         }
-        _parked[sid] = (task, cts);
+        _parked[sid] = (task, cts, hub);
+    }
+
+    // A shared channel's listen parks after its first take, a write: the next step must not run before it parked, or a
+    // status signal the model hands to it would find nobody parked.
+    private static void WaitParkedOrDone(Channel hub, string sid, Task<Delivery> task)
+    {
+        var deadline = DateTime.UtcNow + s_settle;
+        while (!task.IsCompleted && !hub.IsParked(sid) && DateTime.UtcNow < deadline) Thread.Sleep(1);
     }
 
     private void Settle(List<ChannelModel.Wake> wakes)
@@ -284,11 +337,12 @@ internal sealed class ChannelModelRunner
                 continue;
             }
             Compare(wake.Delivery, d, "woken listen");
-            _channel.Commit(d);
+            parked.Hub.Commit(d);
             _model.Commit(wake.Delivery);
         }
         foreach (var (sid, parked) in _parked)
         {
+            if (_shared) WaitParkedOrDone(parked.Hub, sid, parked.Task); // a listen woken for nothing parks again
             Check(!parked.Task.IsCompleted, $"listen of {sid} answered though nothing was pending: {(parked.Task.IsCompletedSuccessfully ? Describe(parked.Task.Result) : "faulted")}");
         }
     }

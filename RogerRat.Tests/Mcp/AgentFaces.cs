@@ -131,12 +131,16 @@ internal sealed class RestFace(LiveHub hub, string channelId, string token) : IA
 {
     private readonly string _sid = "rest-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>Which hub serves a route (join, send, listen, …); every route goes to the one hub unless set.</summary>
+    public Func<string, LiveHub>? Route { get; init; }
+
     public string Name => "REST";
     public List<long> HeardIds { get; } = [];
 
     private async Task<(Outcome? Failure, JsonElement Json)> Call(HttpMethod method, string action, string? body = null, Dictionary<string, string>? headers = null)
     {
-        var (status, json) = await hub.Send(method, $"/api/channels/{channelId}/{action}", body, token, _sid, headers);
+        var route = action.Split('?')[0];
+        var (status, json) = await (Route?.Invoke(route) ?? hub).Send(method, $"/api/channels/{channelId}/{action}", body, token, _sid, headers);
         if (status == 200) return (null, json);
         var code = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("code", out var c) ? c.GetString()! : $"http_{status}";
         var error = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("error", out var e) ? e.GetString() : null;

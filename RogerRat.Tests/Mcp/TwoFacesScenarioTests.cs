@@ -239,16 +239,26 @@ public sealed class TwoFacesScenarioTests(TwoFacesHub fixture, ITestOutputHelper
         await using var alpha = await Face(faceA, id, token);
         await using var bravo = await Face(faceB, id, token);
         await using var charlie = await Face(faceA, id, token);
-        var run = new Run(alpha, bravo, charlie);
+        return await PlayAsync(scenario, new Run(alpha, bravo, charlie), detail => output.WriteLine($"[{faceA}/{faceB}] {detail}"));
+    }
+
+    /// <summary>Plays a scenario's steps in order with the run's agents, whatever hubs they are on.</summary>
+    internal static async Task<List<(string Label, Outcome Outcome)>> PlayAsync(string scenario, Run run, Action<string> log)
+    {
         var outcomes = new List<(string, Outcome)>();
         foreach (var step in Scenarios[scenario])
         {
             var outcome = await step.Act(run);
-            if (outcome.Detail.Length > 0) output.WriteLine($"[{faceA}/{faceB}] {step.Label}: {outcome.Detail}");
+            if (outcome.Detail.Length > 0) log($"{step.Label}: {outcome.Detail}");
             outcomes.Add((step.Label, outcome));
         }
         return outcomes;
     }
+
+    /// <summary>The transcript a scenario's table states.</summary>
+    internal static string ExpectedTranscript(string scenario) => Transcript(Scenarios[scenario].Select(s => (s.Label, s.Expected)));
+
+    internal static string TranscriptOf(IEnumerable<(string Label, Outcome Outcome)> steps) => Transcript(steps);
 
     [Theory]
     [MemberData(nameof(Cases))]
