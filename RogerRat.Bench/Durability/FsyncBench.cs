@@ -7,11 +7,13 @@ using RogerRat.Bench.Load;
 namespace RogerRat.Bench.Durability;
 
 /// <summary>
-/// <c>RogerRat.Bench fsyncbench --binary PATH [--seconds 4] [--senders 1,50] [--dir /var/tmp]</c>: sends/s and send
+/// <c>RogerRat.Bench fsyncbench --binary PATH [--seconds 4] [--senders 1,50] [--dir /var/tmp] [--label fsync]</c>: sends/s and send
 /// latency (request to 200) of the hub binary in memory and with <c>--data-dir</c> under <c>--fsync off</c>,
 /// <c>batch</c> and <c>always</c>, one mode after the other in one run, each on a fresh hub and a fresh data dir.
 /// Every sender is a callsign sending DMs one at a time over its own keep-alive connection to a sink callsign that
 /// drains in the background. Ends with batch/always at the largest sender count, the ratio group commit is judged by.
+/// <c>--dir</c> puts the data dirs on another device (slow-flush.sh mounts one whose flush costs milliseconds) and
+/// <c>--label</c> names it in the rows.
 /// </summary>
 internal static class FsyncBench
 {
@@ -23,13 +25,13 @@ internal static class FsyncBench
         var binary = Arg("--binary", "");
         if (binary.Length == 0 || !File.Exists(binary))
         {
-            Console.Error.WriteLine("usage: fsyncbench --binary PATH [--seconds 4] [--senders 1,50] [--dir /var/tmp]");
+            Console.Error.WriteLine("usage: fsyncbench --binary PATH [--seconds 4] [--senders 1,50] [--dir /var/tmp] [--label fsync]");
             return 2;
         }
         var seconds = double.Parse(Arg("--seconds", "4"), CultureInfo.InvariantCulture);
         var senderCounts = Arg("--senders", "1,50").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var root = Arg("--dir", "/var/tmp");
-        var report = new Report("fsync", 0);
+        var report = new Report(Arg("--label", "fsync"), 0);
         var rate = new Dictionary<(string Mode, int Senders), double>();
         foreach (var mode in Modes)
         {
