@@ -1,12 +1,14 @@
 /*
  * slowflush BACKING MOUNTPOINT DELAY_US [fuse options]: a FUSE passthrough of BACKING whose fsync, fdatasync and
- * directory fsync first sleep DELAY_US, then call the real one on BACKING. It stands in for a device whose cache
- * flush costs milliseconds (cloud block volumes, SSDs that honour FLUSH, disks) on a VM whose disk flushes in
- * ~0.3 ms, so group commit can be measured where it matters. Data still reaches BACKING's disk.
+ * directory fsync first sleep DELAY_US, then call the real one on BACKING, so the data still reaches the disk.
+ * It stands in for a disk whose cache flush costs milliseconds (cloud block volumes, SSDs that honour FLUSH, hard
+ * disks) on a VM whose disk flushes in ~0.3 ms. slow-flush.sh puts an image file on it, a loop device on that and
+ * ext4 on the loop device: the kernel's FUSE fsync holds the file's inode lock for the whole request, so writes to a
+ * file fsynced here directly would wait out every flush, which no real disk makes them do. Under ext4 a flush is the
+ * loop device's cache flush (an ext4 fsync sends two, like on the VM's virtio disk: write cache, no FUA).
  *
- * Flushes are serialised, as one device's FLUSH commands are: a second fsync waits for the first, as on real hardware.
- * flush (called on every close) is not a disk flush and is not delayed.
- * Counters: SIGUSR1 prints fsyncs so far and their mean duration, to check the delay is what the hub sees.
+ * Flushes are serialised, as one device's FLUSH commands are. flush (called on every close) is not a disk flush and
+ * is not delayed. SIGUSR1 prints the flushes so far and their mean duration, to check what the device really costs.
  *
  * Build: gcc -O2 -Wall slowflush.c $(pkg-config fuse3 --cflags --libs) -o slowflush   (Debian: libfuse3-dev)
  */
@@ -54,7 +56,7 @@ static void report(int sig)
 {
     (void)sig;
     char line[128];
-    int n = snprintf(line, sizeof line, "slowflush: %lld fsyncs, mean %.3f ms\n", syncs, syncs ? sync_ns / 1e6 / syncs : 0.0);
+    int n = snprintf(line, sizeof line, "slowflush: %lld flushes, mean %.3f ms\n", syncs, syncs ? sync_ns / 1e6 / syncs : 0.0);
     if (write(2, line, n) < 0) {}
 }
 
