@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs fsyncbench (memory, off, batch, always) on the native disk, then on slow-flush disks: ext4 on a loop device
-# whose image file lies on slowflush (slowflush.c, a FUSE passthrough whose every flush first sleeps DELAY_US, then
-# fsyncs for real). Group commit only pays where a flush is expensive (cloud block volumes, SSDs honouring FLUSH, hard
-# disks: 1-10 ms); the project VM flushes in ~0.3 ms, so there batch/always says more about the CPU than the log.
+# whose image file lies on slowflush (slowflush.c, a FUSE passthrough whose every flush fsyncs for real, then sleeps
+# until DELAY_US have passed). Group commit only pays where a flush is expensive (cloud block volumes, SSDs honouring
+# FLUSH, hard disks: 1-10 ms); the project VM flushes in ~0.3 ms, so there batch/always says more about the CPU.
 # Usage: RogerRat.Bench/Durability/slow-flush.sh BINARY [DELAY_US ...] [-- fsyncbench args]
 #   e.g. slow-flush.sh /tmp/rr-aot/rogerrat 0 1000 5000 -- --seconds 4 --senders 1,50   (0 = the native disk)
 # Needs root, /dev/fuse, a free loop device, gcc, libfuse3-dev and e2fsprogs (apt-get install -y gcc libfuse3-dev

@@ -1,6 +1,7 @@
 /*
  * slowflush BACKING MOUNTPOINT DELAY_US [fuse options]: a FUSE passthrough of BACKING whose fsync, fdatasync and
- * directory fsync first sleep DELAY_US, then call the real one on BACKING, so the data still reaches the disk.
+ * directory fsync call the real one on BACKING (the data still reaches the disk), then sleep until DELAY_US have
+ * passed since the call began.
  * It stands in for a disk whose cache flush costs milliseconds (cloud block volumes, SSDs that honour FLUSH, hard
  * disks) on a VM whose disk flushes in ~0.3 ms. slow-flush.sh puts an image file on it, a loop device on that and
  * ext4 on the loop device: the kernel's FUSE fsync holds the file's inode lock for the whole request, so writes to a
@@ -40,11 +41,13 @@ static long long now_ns(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC
 static int slow_sync(int fd, int datasync)
 {
     pthread_mutex_lock(&device);
-    long long t0 = now_ns();
-    struct timespec d = { delay_us / 1000000, (delay_us % 1000000) * 1000 };
-    while (nanosleep(&d, &d) == -1 && errno == EINTR) {}
+    long long t0 = now_ns(), until = t0 + delay_us * 1000LL;
     int r = datasync ? fdatasync(fd) : fsync(fd);
     int e = errno;
+    /* The real flush counts towards the delay, so a flush costs DELAY_US however busy the real disk is (unless the
+       real one alone takes longer). */
+    struct timespec d = { until / 1000000000LL, until % 1000000000LL };
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &d, NULL) == EINTR) {}
     syncs++;
     sync_ns += now_ns() - t0;
     pthread_mutex_unlock(&device);
