@@ -9,7 +9,11 @@ public sealed class LogStoreOptions
     /// <summary>When a logged write is durable, and so acknowledged (<c>--fsync</c>).</summary>
     public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Batch;
 
-    /// <summary>Batch: the longest a group of records waits for more before its fsync starts (the latency group commit may add).</summary>
+    /// <summary>
+    /// Batch: the longest a group of records waits for more before its fsync starts, counted from its first record or
+    /// the end of the previous fsync, whichever is later (the latency group commit may add to a wait for the disk). A
+    /// group never waits longer than the last fsync took (at least 1 ms).
+    /// </summary>
     public TimeSpan BatchWindow
     {
         get;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RogerRat.Core;
 using RogerRat.Core.Storage;
@@ -14,10 +15,11 @@ namespace RogerRat.Storage;
 /// from a crash of the process, kill -9 included) one thread hand-off after it was staged. That is what keeps a listen's
 /// cursor record right behind its response under every policy.</item>
 /// <item>the <b>syncer</b> thread makes what was written durable. Under <see cref="FsyncPolicy.Batch"/> a group closes
-/// when it holds as many records as the last group did (everyone who waited on the last fsync is back), when it reaches
-/// <see cref="LogStoreOptions.BatchMaxRecords"/> or <see cref="LogStoreOptions.BatchMaxBytes"/>, or when
-/// <see cref="LogStoreOptions.BatchWindow"/> has passed since it opened, whichever comes first; one fsync acknowledges
-/// every record of the group (group commit). Under <see cref="FsyncPolicy.Always"/> every fsync acknowledges one record
+/// when as many records as the last group held have been written since the last fsync ended (everyone who waited on it
+/// is back; records written while it ran join the group without counting), when it reaches
+/// <see cref="LogStoreOptions.BatchMaxRecords"/> or <see cref="LogStoreOptions.BatchMaxBytes"/>, or when it has waited
+/// as long as the last fsync took (at least 1 ms, at most <see cref="LogStoreOptions.BatchWindow"/>) past its first
+/// record or the last fsync's end, whichever is later; one fsync acknowledges every record of the group (group commit). Under <see cref="FsyncPolicy.Always"/> every fsync acknowledges one record
 /// (the next one in log order). Under <see cref="FsyncPolicy.Off"/> it does not run and a record counts as durable once
 /// written.</item>
 /// </list>
@@ -227,7 +229,7 @@ internal sealed class LogWriter : IDisposable
             return;
         }
         // The group opens with its first write; the syncer closes it.
-        Interlocked.CompareExchange(ref _groupOpenedAt, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
+        Interlocked.CompareExchange(ref _groupOpenedAt, Stopwatch.GetTimestamp(), 0);
         Interlocked.Add(ref _writtenBytes, bytes);
         Volatile.Write(ref _written, last);
         _sync.Release();
@@ -238,7 +240,10 @@ internal sealed class LogWriter : IDisposable
     {
         long lastGroup = 1;
         long syncedBytes = 0;
-        var window = _options.BatchWindow;
+        // Batch: when the last fsync ended, what it cost, and how many records were written while it ran: those did
+        // not wait on it, so they are not among the ones it sends back to write again.
+        long lastEnd = 0, carried = 0;
+        var lastFlush = _options.BatchWindow;
         while (true)
         {
             _sync.Wait();
@@ -248,23 +253,30 @@ internal sealed class LogWriter : IDisposable
                 {
                     var durable = Volatile.Read(ref _durable);
                     if (Volatile.Read(ref _written) <= durable) break;
-                    var opened = Interlocked.Read(ref _groupOpenedAt);
+                    // Waiting much longer than a flush costs is never worth it: a second flush would serve latecomers
+                    // sooner. (At least 1 ms: the semaphore's timeout is in whole milliseconds.)
+                    var wait = TimeSpan.FromTicks(Math.Min(_options.BatchWindow.Ticks, Math.Max(lastFlush.Ticks, TimeSpan.TicksPerMillisecond)));
+                    var deadline = Math.Max(Interlocked.Read(ref _groupOpenedAt), lastEnd) + (long)(wait.TotalSeconds * Stopwatch.Frequency);
                     while (!_always && !_syncerStopping)
                     {
                         var records = Volatile.Read(ref _written) - durable;
-                        if (records >= lastGroup || records >= _options.BatchMaxRecords
+                        if (records - carried >= lastGroup || records >= _options.BatchMaxRecords
                             || Interlocked.Read(ref _writtenBytes) - syncedBytes >= _options.BatchMaxBytes) break;
-                        var left = window - System.Diagnostics.Stopwatch.GetElapsedTime(opened);
-                        if (left <= TimeSpan.Zero) break;
-                        _sync.Wait(left); // each write wakes it to count again
+                        var left = deadline - Stopwatch.GetTimestamp();
+                        if (left <= 0) break;
+                        _sync.Wait((int)Math.Ceiling(left * 1000.0 / Stopwatch.Frequency)); // each write wakes it to count again
                     }
                     // Records written from here on open the next group; the fsync covers at least what is counted now.
                     Interlocked.Exchange(ref _groupOpenedAt, 0);
                     var written = Volatile.Read(ref _written);
                     var bytes = Interlocked.Read(ref _writtenBytes);
+                    var started = Stopwatch.GetTimestamp();
                     lock (_fileGate) DataDirectory.Sync(_segment);
+                    lastEnd = Stopwatch.GetTimestamp();
+                    lastFlush = Stopwatch.GetElapsedTime(started, lastEnd);
                     syncedBytes = bytes;
                     lastGroup = Math.Max(1, written - durable);
+                    carried = Volatile.Read(ref _written) - written;
                     Complete(_always ? durable + 1 : written);
                 }
             }
