@@ -43,6 +43,9 @@ internal sealed class CallsignState(string name)
     public long LeaseTakenAt;
     public long EvictedDuringLease;
 
+    /// <summary>The hub that took the active lease (a shared store only): a dead hub's delivery is not waited for.</summary>
+    public string? LeaseHub;
+
     /// <summary>Status signals for a parked listen (never stored in the ring).</summary>
     public Queue<ChannelMessage>? StatusInbox;
 
@@ -61,7 +64,7 @@ internal sealed class CallsignState(string name)
     public Storage.Shared.CallsignImage Committed;
 
     public Storage.Shared.CallsignImage Image() => new(Cursor, HighWater, Missed, EvictedDuringLease, LeaseVersion, LeaseActive, LeaseFrom,
-        LeaseCursor, IdentityKeyHash, JoinedAt, JoinSeq, ParkedOn);
+        LeaseCursor, LeaseHub, IdentityKeyHash, JoinedAt, JoinSeq, ParkedOn);
 
     /// <summary>Takes another hub's state; a lease that is new here counts from now (its age is this hub's to judge).</summary>
     public void SetImage(in Storage.Shared.CallsignImage image, long timestamp)
@@ -75,6 +78,7 @@ internal sealed class CallsignState(string name)
         LeaseActive = image.LeaseActive;
         LeaseFrom = image.LeaseFrom;
         LeaseCursor = image.LeaseCursor;
+        LeaseHub = image.LeaseHub;
         IdentityKeyHash = image.IdentityKeyHash;
         JoinedAt = image.JoinedAt;
         JoinSeq = image.JoinSeq;

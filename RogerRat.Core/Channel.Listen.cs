@@ -93,7 +93,7 @@ public sealed partial class Channel
     public ValueTask CommitAsync(Delivery delivery, CancellationToken cancellationToken = default)
     {
         if (delivery.Lease is not { } cs) return default;
-        if (_writer is not null) return AfterSharedWrite(_writer.RunAsync(() => CommitLocked(delivery, cs, out _)), cs);
+        if (_writer is not null) return EndLeaseSharedAsync(() => CommitLocked(delivery, cs, out _), cs);
         if (!CommitLocked(delivery, cs, out var ticket)) return default;
         WakeListenBehindLease(cs);
         return Acknowledge.After(_store, ticket, cancellationToken);
@@ -118,10 +118,38 @@ public sealed partial class Channel
         }
     }
 
-    // A lease ended by a shared write frees the listen waiting behind it once the end is in the shared store.
-    private static async ValueTask AfterSharedWrite(Task<bool> write, CallsignState cs)
+    // A lease ended by a shared write frees the listen waiting behind it once the end is in the shared store. The answer
+    // was written already, so a store fault is not the client's: the end is retried in the background, and meanwhile
+    // the lease (still this hub's, in the store) keeps every hub from handing the same messages out again.
+    private async ValueTask EndLeaseSharedAsync(Func<bool> end, CallsignState cs)
     {
-        if (await write.ConfigureAwait(false)) WakeListenBehindLease(cs);
+        try
+        {
+            if (await _writer!.RunAsync(end).ConfigureAwait(false)) WakeListenBehindLease(cs);
+        }
+        catch (HubException e) when (e.Error.Reason == HubErrorReason.StoreUnavailable)
+        {
+            _ = RetryEndLeaseAsync(end, cs);
+        }
+    }
+
+    private async Task RetryEndLeaseAsync(Func<bool> end, CallsignState cs)
+    {
+        var started = _time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (_time.GetElapsedTime(started) < _options.DeliveryLeaseTimeout)
+        {
+            await Task.Delay(delay, _time).ConfigureAwait(false);
+            try
+            {
+                if (await _writer!.RunAsync(end).ConfigureAwait(false)) WakeListenBehindLease(cs);
+                return;
+            }
+            catch (HubException e) when (e.Error.Reason == HubErrorReason.StoreUnavailable)
+            {
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond));
+            }
+        }
     }
 
     /// <summary>
@@ -136,7 +164,7 @@ public sealed partial class Channel
         if (written >= delivery.Messages.Count) return CommitAsync(delivery, cancellationToken);
         if (written == 0) return AbandonAsync(delivery);
         if (delivery.Lease is not { } cs) return default;
-        if (_writer is not null) return AfterSharedWrite(_writer.RunAsync(() => CommitThroughLocked(delivery, cs, written, out _)), cs);
+        if (_writer is not null) return EndLeaseSharedAsync(() => CommitThroughLocked(delivery, cs, written, out _), cs);
         if (!CommitThroughLocked(delivery, cs, written, out var ticket)) return default;
         WakeListenBehindLease(cs);
         return Acknowledge.After(_store, ticket, cancellationToken);
@@ -165,7 +193,7 @@ public sealed partial class Channel
     internal ValueTask AbandonAsync(Delivery delivery)
     {
         if (delivery.Lease is not { } cs) return default;
-        if (_writer is not null) return AfterSharedWrite(_writer.RunAsync(() => AbandonLocked(delivery, cs)), cs);
+        if (_writer is not null) return EndLeaseSharedAsync(() => AbandonLocked(delivery, cs), cs);
         if (AbandonLocked(delivery, cs)) WakeListenBehindLease(cs);
         return default;
     }
@@ -189,12 +217,19 @@ public sealed partial class Channel
 
     /// <summary>True while the callsign's last delivery is being written and not yet stale.</summary>
     private bool LeaseInFlight(CallsignState cs) =>
-        Volatile.Read(ref cs.LeaseActive) && _time.GetElapsedTime(Volatile.Read(ref cs.LeaseTakenAt)) < _options.DeliveryLeaseTimeout;
+        Volatile.Read(ref cs.LeaseActive) && _time.GetElapsedTime(Volatile.Read(ref cs.LeaseTakenAt)) < _options.DeliveryLeaseTimeout
+        && LeaseHolderAlive(cs);
+
+    // A delivery another hub took dies with that hub: its client reconnects elsewhere and must not wait out the lease.
+    private bool LeaseHolderAlive(CallsignState cs) =>
+        _shared is null || cs.LeaseHub is not { } hub || hub == _shared.HubId || _shared.IsHubAlive(hub);
 
     private TimeSpan LeaseStaleIn(CallsignState cs)
     {
         if (!Volatile.Read(ref cs.LeaseActive)) return TimeSpan.MaxValue;
         var left = _options.DeliveryLeaseTimeout - _time.GetElapsedTime(Volatile.Read(ref cs.LeaseTakenAt));
+        // Another hub's lease is looked at again as often as hubs prove they are alive: its holder may die meanwhile.
+        if (_shared is not null && cs.LeaseHub is { } hub && hub != _shared.HubId && left > _shared.LivenessInterval) left = _shared.LivenessInterval;
         return left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1);
     }
 
@@ -273,7 +308,7 @@ public sealed partial class Channel
             lock (_gate)
             {
                 // The callsign's previous delivery is still being written: taking now could hand its messages out twice.
-                if (since is null && cs.LeaseActive && _time.GetElapsedTime(cs.LeaseTakenAt) < _options.DeliveryLeaseTimeout)
+                if (since is null && cs.LeaseActive && _time.GetElapsedTime(cs.LeaseTakenAt) < _options.DeliveryLeaseTimeout && LeaseHolderAlive(cs))
                 {
                     batch.Clear();
                     return Delivery.Later(cs.Cursor);
@@ -300,6 +335,7 @@ public sealed partial class Channel
                 cs.LeaseVersion++;
                 cs.LeaseActive = true;
                 cs.LeaseTakenAt = _time.GetTimestamp();
+                cs.LeaseHub = _shared?.HubId;
                 cs.LeaseFrom = cursor;
                 cs.LeaseCursor = newCursor;
                 cs.EvictedDuringLease = 0;

@@ -27,8 +27,15 @@ public sealed partial class Channel
                 var catchUp = false;
                 if (mayPark && watch is null)
                 {
-                    watch = await _shared!.WatchAsync(ct).ConfigureAwait(false);
-                    catchUp = true;
+                    try
+                    {
+                        watch = await _shared!.WatchAsync(ct).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        mayPark = false; // the client left meanwhile: one take, no park, as on one hub
+                    }
+                    catchUp = watch is not null;
                 }
                 var (isFirst, expected) = (first, generation);
                 ListenWaiter? parked = null;
@@ -65,6 +72,10 @@ public sealed partial class Channel
                     catch (HubException)
                     {
                         parked.TrySignal(WakeReason.Cancelled); // unreachable store: its wake-ups cannot arrive either
+                    }
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        parked.TrySignal(WakeReason.Cancelled);
                     }
                     // A write the catch-up applied before the waiter was published did not see it: look again.
                     if (take.Delivery.Retry ? !LeaseInFlight(take.Cs!) && HasPending(take.Cs!, null) : HasPending(take.Cs!, since)) parked.TrySignal(WakeReason.Signalled);

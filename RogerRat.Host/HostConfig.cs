@@ -137,6 +137,7 @@ internal static class HostConfig
         I("Redis", nameof(RogerRat.Redis.RedisStoreOptions.ChangeLogLength), t => t.Redis.ChangeLogLength, (t, v) => t.Redis.ChangeLogLength = v),
         I("Redis", nameof(RogerRat.Redis.RedisStoreOptions.MaxCatchUp), t => t.Redis.MaxCatchUp, (t, v) => t.Redis.MaxCatchUp = v),
         T("Redis", nameof(RogerRat.Redis.RedisStoreOptions.HeartbeatInterval), t => t.Redis.HeartbeatInterval, (t, v) => t.Redis.HeartbeatInterval = v),
+        T("Redis", nameof(RogerRat.Redis.RedisStoreOptions.HubTimeout), t => t.Redis.HubTimeout, (t, v) => t.Redis.HubTimeout = v),
         T("Redis", nameof(RogerRat.Redis.RedisStoreOptions.WatchLinger), t => t.Redis.WatchLinger, (t, v) => t.Redis.WatchLinger = v),
     ];
 

@@ -62,7 +62,7 @@ internal sealed class HostOptions
           --log-level <level>    trace|debug|information|warning|error            ROGERRAT_LOG_LEVEL
           --config <file.json>   every limit by name (see --help --all)           ROGERRAT_CONFIG
           --max-sessions-per-channel <n>  (default 1000)                          ROGERRAT_MAX_SESSIONS_PER_CHANNEL
-          --max-channels <n>     channels per hub (default 10000)                 ROGERRAT_MAX_CHANNELS
+          --max-channels <n>     channels (default 10000; with --redis, in all)   ROGERRAT_MAX_CHANNELS
           --max-connections <n>  concurrent connections (default 10000)           ROGERRAT_MAX_CONNECTIONS
           -h, --help             this help; --help --all lists every config key with its default
         """;

@@ -178,7 +178,7 @@ internal static class Program
         {
             return await RogerRat.Redis.RedisHubStore.ConnectAsync(config.Redis, config.Hub, loggerFactory.CreateLogger("RogerRat.Redis"), time);
         }
-        catch (ArgumentException e)
+        catch (FormatException e)
         {
             Console.Error.WriteLine($"rogerrat: {e.Message}");
         }

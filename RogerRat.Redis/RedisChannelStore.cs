@@ -320,6 +320,8 @@ internal sealed class RedisChannelStore : ISharedChannelStore
 
     public bool IsHubAlive(string hubId) => _hub.IsHubAlive(hubId);
 
+    public TimeSpan LivenessInterval => _hub.Options.HeartbeatInterval;
+
     /// <summary>Another hub committed: catch up once, and once more if more wake-ups arrive meanwhile.</summary>
     public void OnWake()
     {

@@ -101,6 +101,7 @@ internal static class RedisCodec
         w.WriteBoolean("la"u8, c.LeaseActive);
         w.WriteNumber("lf"u8, c.LeaseFrom);
         w.WriteNumber("lc"u8, c.LeaseCursor);
+        if (c.LeaseHub is not null) w.WriteString("lh"u8, c.LeaseHub);
         if (c.IdentityKeyHash is { } key) w.WriteBase64String("key"u8, key);
         w.WriteNumber("ja"u8, c.JoinedAt);
         w.WriteNumber("js"u8, c.JoinSeq);
@@ -110,7 +111,8 @@ internal static class RedisCodec
 
     public static CallsignImage Callsign(JsonElement e) => new(e.GetProperty("cursor"u8).GetInt64(), e.GetProperty("hw"u8).GetInt64(),
         e.GetProperty("missed"u8).GetInt64(), e.GetProperty("edl"u8).GetInt64(), e.GetProperty("lv"u8).GetInt32(), e.GetProperty("la"u8).GetBoolean(),
-        e.GetProperty("lf"u8).GetInt64(), e.GetProperty("lc"u8).GetInt64(), e.TryGetProperty("key"u8, out var k) ? k.GetBytesFromBase64() : null,
+        e.GetProperty("lf"u8).GetInt64(), e.GetProperty("lc"u8).GetInt64(), e.TryGetProperty("lh"u8, out var h) ? h.GetString() : null,
+        e.TryGetProperty("key"u8, out var k) ? k.GetBytesFromBase64() : null,
         e.GetProperty("ja"u8).GetInt64(), e.GetProperty("js"u8).GetInt64(), e.TryGetProperty("po"u8, out var p) ? p.GetString() : null);
 
     public static void Session(Utf8JsonWriter w, SessionImage s)

@@ -47,7 +47,8 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"--redis: {e.Message}", nameof(options), e);
+            var problem = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new FormatException($"--redis: {problem}", e);
         }
         var timeout = (int)Math.Ceiling(options.OperationTimeout.TotalMilliseconds);
         config.AbortOnConnectFail = false;

@@ -21,7 +21,12 @@ internal sealed class RedisHubStore : ISharedHubStore, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _hubsKey;
+    // The hubs the last read of rr:hubs found, when that read was issued, and the hubs found missing since (with when):
+    // a hub counts as gone only once a read issued after it was first missed still lacks it.
     private volatile HashSet<string> _liveHubs = new(StringComparer.Ordinal);
+    private long _liveReadAt;
+    private readonly ConcurrentDictionary<string, long> _missing = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _beatNow = new(0, 1);
     private Task _heartbeat = Task.CompletedTask;
     private long _leases;
 
@@ -65,7 +70,32 @@ internal sealed class RedisHubStore : ISharedHubStore, IAsyncDisposable
 
     public string NextLeaseOwner() => HubId + ":" + Interlocked.Increment(ref _leases).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public bool IsHubAlive(string hubId) => hubId == HubId || _liveHubs.Contains(hubId);
+    /// <summary>
+    /// Whether <paramref name="hubId"/> was heard from within <see cref="RedisStoreOptions.HubTimeout"/>. A hub this one
+    /// has not seen yet (it started after the last read) counts as alive until a read issued after the question says
+    /// otherwise; the question asks for that read at once. Mistaking a live hub for a gone one would hand its delivery
+    /// out twice; the other way round only waits one more read.
+    /// </summary>
+    public bool IsHubAlive(string hubId)
+    {
+        if (hubId == HubId || _liveHubs.Contains(hubId))
+        {
+            _missing.TryRemove(hubId, out _);
+            return true;
+        }
+        var now = TimeProvider.System.GetTimestamp();
+        var since = _missing.GetOrAdd(hubId, now);
+        if (Volatile.Read(ref _liveReadAt) > since) return false;
+        try
+        {
+            if (_beatNow.CurrentCount == 0) _beatNow.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Another question asked for the read first.
+        }
+        return true;
+    }
 
     // ---- IHubStore: the public bands, which the hub opens at start ----
 
@@ -133,19 +163,22 @@ internal sealed class RedisHubStore : ISharedHubStore, IAsyncDisposable
 
     private async Task BeatAsync()
     {
+        var issued = TimeProvider.System.GetTimestamp();
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
-        var ttl = (long)(3 * Options.HeartbeatInterval.TotalMilliseconds);
+        var ttl = (long)Math.Max(Options.HubTimeout.TotalMilliseconds, 2 * Options.HeartbeatInterval.TotalMilliseconds);
         var live = await Connection.RunAsync(db => db.ScriptEvaluateAsync(Heartbeat, [_hubsKey], [HubId, now + ttl, now])).ConfigureAwait(false);
         _liveHubs = new HashSet<string>(((RedisValue[])live!).Select(static v => (string)v!), StringComparer.Ordinal);
+        Volatile.Write(ref _liveReadAt, issued);
     }
 
     private async Task HeartbeatLoopAsync()
     {
-        using var timer = new PeriodicTimer(Options.HeartbeatInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            while (!_stopping.IsCancellationRequested)
             {
+                // Every interval, or at once when a hub this one has not seen yet is asked about.
+                await _beatNow.WaitAsync(Options.HeartbeatInterval, _stopping.Token).ConfigureAwait(false);
                 try
                 {
                     await BeatAsync().ConfigureAwait(false);
@@ -175,5 +208,6 @@ internal sealed class RedisHubStore : ISharedHubStore, IAsyncDisposable
         }
         await Connection.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
+        _beatNow.Dispose();
     }
 }

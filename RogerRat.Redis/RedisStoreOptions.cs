@@ -37,9 +37,14 @@ internal sealed class RedisStoreOptions
     /// <summary>Batches one catch-up reads at most (default 1,000); further behind, the hub reloads the channel.</summary>
     public int MaxCatchUp { get; set => field = OptionGuard.InRange(value, 1, 1_000_000); } = 1_000;
 
-    /// <summary>How often a hub tells the others it is alive (default 1 s); a hub silent for three intervals counts as
-    /// gone, and the sessions parked on it are no longer spared by the collectors of the others.</summary>
+    /// <summary>How often a hub tells the others it is alive (default 1 s).</summary>
     public TimeSpan HeartbeatInterval { get; set => field = OptionGuard.Positive(value); } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a hub may stay silent before the others count it as gone (default 10 s): then the delivery it
+    /// was writing is handed out again by whichever hub the client turns to, and the sessions parked on it are no
+    /// longer spared by the collectors. Long enough that a hub merely slowed down (a pause, a starved CPU) is not taken
+    /// for dead, which would hand its delivery out twice.</summary>
+    public TimeSpan HubTimeout { get; set => field = OptionGuard.Positive(value); } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a hub stays subscribed to a channel's wake-ups after its last parked listen there ended
     /// (default 10 s), so that a poller's next listen finds the subscription in place.</summary>

@@ -4,7 +4,7 @@ namespace RogerRat.Core.Storage.Shared;
 /// <remarks>Compared by value to find what a write changed; the identity key hash is compared by reference, which holds
 /// because it is only ever replaced, never mutated.</remarks>
 internal readonly record struct CallsignImage(long Cursor, long HighWater, long Missed, long EvictedDuringLease, int LeaseVersion,
-    bool LeaseActive, long LeaseFrom, long LeaseCursor, byte[]? IdentityKeyHash, long JoinedAt, long JoinSeq, string? ParkedOn);
+    bool LeaseActive, long LeaseFrom, long LeaseCursor, string? LeaseHub, byte[]? IdentityKeyHash, long JoinedAt, long JoinSeq, string? ParkedOn);
 
 /// <summary>An online session's shared state.</summary>
 internal readonly record struct SessionImage(string Callsign, long LastSeen);

@@ -46,8 +46,12 @@ internal interface ISharedChannelStore : IChannelStore
     /// will, so that a catch-up after it misses nothing. Dispose the handle when the listen ends.</summary>
     ValueTask<IDisposable> WatchAsync(CancellationToken cancellationToken);
 
-    /// <summary>Whether the hub <paramref name="hubId"/> was alive at its last heartbeat (its parked listens still count).</summary>
+    /// <summary>Whether the hub <paramref name="hubId"/> was alive at its last heartbeat (its parked listens and its
+    /// deliveries in flight still count).</summary>
     bool IsHubAlive(string hubId);
+
+    /// <summary>How often hubs prove they are alive: how soon one can tell another is gone.</summary>
+    TimeSpan LivenessInterval { get; }
 }
 
 /// <summary>The channel side of a shared store: where other hubs' writes and full reloads land.</summary>
