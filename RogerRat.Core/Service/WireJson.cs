@@ -168,7 +168,8 @@ internal static class WireJson
     public static void Messages(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<ChannelMessage> messages)
     {
         w.WriteStartArray(name);
-        foreach (var m in messages) Message(w, m);
+        // By index: foreach over the interface would allocate an enumerator per answer.
+        for (var i = 0; i < messages.Count; i++) Message(w, messages[i]);
         w.WriteEndArray();
     }
 
