@@ -125,8 +125,8 @@ internal static class Scenarios
 
     /// <summary>(b) One broadcast to N listeners parked on one channel, <paramref name="repeats"/> rounds: wake latency
     /// is send start to each listener holding the message; time to last is the slowest of them. <paramref name="quietMs"/>
-    /// of idle after each round lets a counter tool that samples once a second (dotnet-counters) see each broadcast alone
-    /// (the park delay is the idle before it).</summary>
+    /// more idle before and after each broadcast lets a counter tool that samples once a second (dotnet-counters) see
+    /// each wake alone.</summary>
     public static async Task BroadcastAsync(IPEndPoint server, Report report, int n, int repeats, int quietMs = 0)
     {
         var (id, token) = await LoadClient.CreateAsync(server);
@@ -137,7 +137,7 @@ internal static class Scenarios
         for (var round = 0; round < repeats; round++)
         {
             var parked = listeners.Select(a => LoadClient.ListenAsync(a, 60)).ToArray();
-            await Task.Delay(ParkDelay(n));
+            await Task.Delay(ParkDelay(n) + TimeSpan.FromMilliseconds(quietMs));
             PerfWindow.Enable();
             var t0 = Stopwatch.GetTimestamp();
             var msg = await LoadClient.SendAsync(sender, "all", $"b{round}");

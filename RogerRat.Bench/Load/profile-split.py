@@ -39,6 +39,7 @@ RULES = [
     ("runtime: thread pool", re.compile(r"ThreadPool|WorkStealingQueue|LowLevelLifoSemaphore|LowLevelMonitor|PortableThreadPool|WorkerThread|ThreadPoolWorkQueue|System_Threading_Thread|SemaphoreSlim")),
     ("runtime: async machinery", re.compile(r"AsyncTaskMethodBuilder|AsyncValueTaskMethodBuilder|PoolingAsyncValueTask|AsyncStateMachineBox|ManualResetValueTaskSourceCore|ExecutionContext|System\.Threading\.Tasks|System_Threading_Tasks|CancellationToken|TimerQueue|System_Threading_Timer|System\.Threading\.Timer")),
     ("runtime: allocation", re.compile(r"RhpNew|RhNew|JIT_New|AllocateObject|Alloc(ate)?String|RhpAlloc|alloc_more_space|try_allocate|allocate_more|Allocate")),
+    ("library: Kestrel / ASP.NET Core", re.compile(r"Microsoft\.AspNetCore|Microsoft_AspNetCore")),
     ("library: other BCL", re.compile(r"^System\.|^System_|Microsoft\.|Microsoft_|S_P_CoreLib|System\.Private")),
 ]
 
@@ -77,6 +78,10 @@ def bucket(frames):
             if pattern.search(joined):
                 return f"kernel: {name}", call
         return "kernel: other", call
+    # The shipped runtime's native code has no symbols: a sample in it stays the runtime's (GC, allocation helpers,
+    # stubs) rather than going to the managed method that called into it.
+    if leaf_sym == "[unknown]" and ("libcoreclr" in leaf_dso or "libclrgc" in leaf_dso):
+        return "runtime: native (libcoreclr, no symbols: GC, stubs, type checks)", leaf_sym
     for sym, dso in frames:
         if sym == "[unknown]":
             continue

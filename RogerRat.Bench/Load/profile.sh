@@ -5,15 +5,16 @@
 # dotnet-counters (GC, thread pool, lock contention) over the same run.
 # Usage: RogerRat.Bench/Load/profile.sh <rogerrat-aot|rogerrat-jit|kestrel-core> <name> [loadtest args...]
 #   e.g. profile.sh rogerrat-aot broadcast-1000 --scenario broadcast --n 1000 --repeats 10 --quiet-ms 1500
-# Needs: perf (apt-get install linux-perf), the Release build, ./publish/rogerrat (or ROGERRAT_AOT=path) with its .dbg
-# beside it, and for counters dotnet-counters in PATH or in $DOTNET_TOOLS (dotnet tool install --tool-path ...).
+# Needs: perf (apt-get install linux-perf), the Release build (or ROGERRAT_JIT=path/rogerrat.dll), ./publish/rogerrat (or
+# ROGERRAT_AOT=path) with its .dbg beside it, and for counters dotnet-counters in PATH or in $DOTNET_TOOLS
+# (dotnet tool install --tool-path "$DOTNET_TOOLS" dotnet-counters).
 # Output: RogerRat.Bench/Load/results/profile-<server>-<name>/{perf.data,split.txt,counters.csv,loadtest.tsv,server.log}
 set -u
 cd "$(dirname "$0")/../.."
 server=$1 name=$2; shift 2
 out=RogerRat.Bench/Load/results/profile-$server-$name; rm -rf "$out"; mkdir -p "$out"
 bench=RogerRat.Bench/bin/Release/net10.0/RogerRat.Bench.dll
-host=RogerRat.Host/bin/Release/net10.0/rogerrat.dll
+host=${ROGERRAT_JIT:-RogerRat.Host/bin/Release/net10.0/rogerrat.dll}
 aot=${ROGERRAT_AOT:-./publish/rogerrat}
 counters=$(command -v dotnet-counters || echo "${DOTNET_TOOLS:-/tmp/dntools}/dotnet-counters")
 port=7591
