@@ -22,15 +22,15 @@ servers=(rogerrat-aot rogerrat-jit kestrel-core kestrel-locked)
 [ -n "${BEFORE_AOT:-}" ] && servers+=(rogerrat-aot-before)
 [ -n "${BEFORE_JIT:-}" ] && servers+=(rogerrat-jit-before)
 
-start() { # label -> starts it on $port in the background
+command_for() { # label -> the server's command line on $port
   case $1 in
-    rogerrat-aot) "$aot" --port $port --log-level warning ;;
-    rogerrat-jit) dotnet "$jit" --port $port --log-level warning ;;
-    rogerrat-aot-before) "$BEFORE_AOT" --port $port --log-level warning ;;
-    rogerrat-jit-before) dotnet "$BEFORE_JIT" --port $port --log-level warning ;;
-    kestrel-core) dotnet "$bench" serve-kestrel-core $port ;;
-    kestrel-locked) dotnet "$bench" serve-kestrel-locked $port ;;
-  esac >/dev/null 2>&1 &
+    rogerrat-aot) echo "$aot --port $port --log-level warning" ;;
+    rogerrat-jit) echo "dotnet $jit --port $port --log-level warning" ;;
+    rogerrat-aot-before) echo "$BEFORE_AOT --port $port --log-level warning" ;;
+    rogerrat-jit-before) echo "dotnet $BEFORE_JIT --port $port --log-level warning" ;;
+    kestrel-core) echo "dotnet $bench serve-kestrel-core $port" ;;
+    kestrel-locked) echo "dotnet $bench serve-kestrel-locked $port" ;;
+  esac
 }
 
 to_ms() { # wrk latency like 1.23ms, 512.00us, 1.02s
@@ -39,8 +39,12 @@ to_ms() { # wrk latency like 1.23ms, 512.00us, 1.02s
 
 for round in $(seq 1 "$ROUNDS"); do
   for label in "${servers[@]}"; do
-    start "$label"; pid=$!
+    # A simple command in the background, so that $! is the server itself (a backgrounded compound command would
+    # leave the server running under a subshell that the kill below does not reach).
+    $(command_for "$label") >/dev/null 2>&1 &
+    pid=$!
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null || { echo "$label did not start on port $port" >&2; exit 1; }
     wrk -t2 -c50 -d"${WARMUP}s" "http://127.0.0.1:$port/healthz" >/dev/null
     load=$(cut -d' ' -f1 /proc/loadavg)
     result=$(wrk -t2 -c50 -d"${DURATION}s" --latency "http://127.0.0.1:$port/healthz")
