@@ -77,6 +77,17 @@ public sealed class ChannelMessage
     /// <summary>Ring sequence; set once by the ring before the message is published.</summary>
     internal long Position { get; set; } = -1;
 
+    // The message's wire JSON object, encoded once and shared by every answer that carries it: a broadcast woken N
+    // listens writes the same bytes N times. Set at most once (the first encoder wins a compare-exchange; a racing one
+    // encoded the same bytes and drops its copy), so a reader sees null or the final array.
+    private byte[]? _encodedJson;
+
+    /// <summary>The cached wire JSON (<c>WireJson.Message</c>'s object), or null before the first encoding.</summary>
+    internal byte[]? EncodedJson => Volatile.Read(ref _encodedJson);
+
+    /// <summary>Caches <paramref name="json"/> unless another thread did first; returns the cached bytes.</summary>
+    internal byte[] CacheEncodedJson(byte[] json) => Interlocked.CompareExchange(ref _encodedJson, json, null) ?? json;
+
     /// <summary>Delivery eligibility (reference §1.10): never to the sender; broadcasts to all, DMs to their addressee.</summary>
     public bool IsFor(string callsign) => From != callsign && (IsBroadcast || To == callsign);
 }

@@ -109,8 +109,20 @@ internal static class KestrelHubs
                 await listened.CompleteAsync(written && !ctx.RequestAborted.IsCancellationRequested);
             }
         }));
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/healthz", HealthzAsync);
         await RunAsync(app, "kestrel-core", port);
+    }
+
+    private static readonly byte[] s_ok = "ok"u8.ToArray();
+
+    // The hub's /healthz as it answers it (status, Content-Type, its six security headers, body), so that wrk on
+    // /healthz compares the two HTTP servers and nothing else; only Date and Server differ ("Kestrel" vs "rogerrat").
+    private static Task HealthzAsync(HttpContext ctx)
+    {
+        foreach (var (name, value) in HubServer.SecurityHeaders) ctx.Response.Headers[name] = value;
+        ctx.Response.ContentType = "text/plain; charset=UTF-8";
+        ctx.Response.ContentLength = s_ok.Length;
+        return ctx.Response.Body.WriteAsync(s_ok, ctx.RequestAborted).AsTask();
     }
 
     // Flushed to the transport: as near to "the socket took it" as Kestrel says. False when the client is gone.
@@ -200,7 +212,7 @@ internal static class KestrelHubs
             var messages = pending.Select(m => new WireMessage(m.Id, m.From, m.To, m.Text)).ToList();
             return Results.Json(new { messages, timed_out = messages.Count == 0, cursor = messages.Count > 0 ? messages[^1].Id : 0 }, json);
         });
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/healthz", HealthzAsync);
         await RunAsync(app, "kestrel-locked", port);
     }
 

@@ -15,6 +15,7 @@ internal static class Scenarios
     {
         var agents = await JoinPairsAsync(server, pairs, sharedChannel);
         var latencies = new List<double>[pairs];
+        PerfWindow.Enable();
         var started = Stopwatch.GetTimestamp();
         var deadline = started + (long)(seconds * Stopwatch.Frequency);
         await Task.WhenAll(Enumerable.Range(0, pairs).Select(p => Task.Run(async () =>
@@ -28,6 +29,7 @@ internal static class Scenarios
                 if (!await HopAsync(a, b, inB) || !await HopAsync(b, a, inA)) break;
                 lat.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
             }
+            if (p == 0) PerfWindow.Disable(); // the other pairs are finishing their last hop too
             await inB.SettleAsync(b);
             await inA.SettleAsync(a);
         })));
@@ -122,8 +124,10 @@ internal static class Scenarios
     }
 
     /// <summary>(b) One broadcast to N listeners parked on one channel, <paramref name="repeats"/> rounds: wake latency
-    /// is send start to each listener holding the message; time to last is the slowest of them.</summary>
-    public static async Task BroadcastAsync(IPEndPoint server, Report report, int n, int repeats)
+    /// is send start to each listener holding the message; time to last is the slowest of them. <paramref name="quietMs"/>
+    /// more idle before and after each broadcast lets a counter tool that samples once a second (dotnet-counters) see
+    /// each wake alone.</summary>
+    public static async Task BroadcastAsync(IPEndPoint server, Report report, int n, int repeats, int quietMs = 0)
     {
         var (id, token) = await LoadClient.CreateAsync(server);
         var sender = await LoadClient.JoinAsync(server, id, token, "sender", 0, sendConnection: false);
@@ -133,10 +137,13 @@ internal static class Scenarios
         for (var round = 0; round < repeats; round++)
         {
             var parked = listeners.Select(a => LoadClient.ListenAsync(a, 60)).ToArray();
-            await Task.Delay(ParkDelay(n));
+            await Task.Delay(ParkDelay(n) + TimeSpan.FromMilliseconds(quietMs));
+            PerfWindow.Enable();
             var t0 = Stopwatch.GetTimestamp();
             var msg = await LoadClient.SendAsync(sender, "all", $"b{round}");
             var results = await Task.WhenAll(parked);
+            PerfWindow.Disable();
+            if (quietMs > 0) await Task.Delay(quietMs);
             var wakes = new double[n];
             for (var i = 0; i < n; i++)
             {

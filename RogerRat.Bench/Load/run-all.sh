@@ -5,6 +5,8 @@
 # Usage: RogerRat.Bench/Load/run-all.sh [loadtest args...]   e.g. --pairs 1,50 --seconds 5 --n 100,1000 --repeats 3
 # Needs: ./publish/rogerrat (dotnet publish RogerRat.Host -c Release -r linux-x64 -p:PublishAot=true -o publish)
 # and the Release build of the solution. Output: RogerRat.Bench/Load/results/{results.tsv,wake-p99.png,*.log}
+# Env: BEFORE_AOT (a rogerrat binary) and BEFORE_JIT (a rogerrat.dll) add an earlier build as two more servers, for a
+# before/after in the same run (labels rogerrat-aot-before, rogerrat-jit-before).
 set -u
 cd "$(dirname "$0")/../.."
 args=("$@"); [ ${#args[@]} -eq 0 ] && args=(--pairs 1,50 --seconds 5 --n 100,1000 --repeats 3)
@@ -31,4 +33,6 @@ start_and_run rogerrat-aot ./publish/rogerrat --port $port --max-sessions-per-ch
 start_and_run rogerrat-jit dotnet "$host" --port $port --max-sessions-per-channel $max_sessions --max-connections 30000 --config "$config"
 start_and_run kestrel-core dotnet "$bench" serve-kestrel-core $port $max_sessions
 start_and_run kestrel-locked dotnet "$bench" serve-kestrel-locked $port $max_sessions
+[ -n "${BEFORE_AOT:-}" ] && start_and_run rogerrat-aot-before "$BEFORE_AOT" --port $port --max-sessions-per-channel $max_sessions --max-connections 30000 --config "$config"
+[ -n "${BEFORE_JIT:-}" ] && start_and_run rogerrat-jit-before dotnet "$BEFORE_JIT" --port $port --max-sessions-per-channel $max_sessions --max-connections 30000 --config "$config"
 dotnet "$bench" loadtest-report "$out/results.tsv" "$out/wake-p99.png"

@@ -25,11 +25,7 @@ internal static class WireJson
     public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
         if (t_inUse) return WriteUnpooled(state, write);
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, s_options);
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
-        t_inUse = true;
+        var buffer = Begin(out var writer);
         try
         {
             write(writer, state);
@@ -38,12 +34,48 @@ internal static class WireJson
         }
         finally
         {
-            t_inUse = false;
-            if (buffer.Capacity > RetainedCapacity)
-            {
-                t_buffer = null;
-                t_writer = null;
-            }
+            End(buffer);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Write{TState}"/> into an array rented from the shared pool, for an answer that is copied into the
+    /// connection's output at once: the array goes back to the pool before the send completes, so the answer costs no
+    /// array of its own. Dispose the result once, as soon as its bytes were copied.
+    /// </summary>
+    public static PooledJson WritePooled<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        if (t_inUse) return PooledJson.CopyOf(WriteUnpooled(state, write));
+        var buffer = Begin(out var writer);
+        try
+        {
+            write(writer, state);
+            writer.Flush();
+            return PooledJson.CopyOf(buffer.WrittenSpan);
+        }
+        finally
+        {
+            End(buffer);
+        }
+    }
+
+    private static ArrayBufferWriter<byte> Begin(out Utf8JsonWriter writer)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        writer = t_writer ??= new Utf8JsonWriter(buffer, s_options);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        t_inUse = true;
+        return buffer;
+    }
+
+    private static void End(ArrayBufferWriter<byte> buffer)
+    {
+        t_inUse = false;
+        if (buffer.Capacity > RetainedCapacity)
+        {
+            t_buffer = null;
+            t_writer = null;
         }
     }
 
@@ -58,6 +90,49 @@ internal static class WireJson
 
     /// <summary>Writes <paramref name="m"/> as a message object; <c>kind</c>, <c>priority</c>, <c>suggested_replies</c> and <c>attachments</c> only when set.</summary>
     public static void Message(Utf8JsonWriter w, ChannelMessage m)
+    {
+        // A broadcast is written once per woken listen: its object is encoded once and copied after that. A DM is
+        // written once, so it goes straight into the answer with no array of its own.
+        if (m.EncodedJson is { } cached)
+        {
+            w.WriteRawValue(cached, skipInputValidation: true);
+            return;
+        }
+        if (m.IsBroadcast && Encode(m) is { } encoded)
+        {
+            w.WriteRawValue(encoded, skipInputValidation: true);
+            return;
+        }
+        MessageObject(w, m);
+    }
+
+    // Larger objects are not cached: the ring's memory bound (capacity x largest message) stays what it was, and an
+    // attachment-sized broadcast costs its escaping per listen, small next to sending it.
+    private const int MaxCachedMessageBytes = 16 * 1024;
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_messageBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_messageWriter;
+
+    // The message writer is its own per-thread pair: a message is encoded from inside another document's callback.
+    private static byte[]? Encode(ChannelMessage m)
+    {
+        var buffer = t_messageBuffer ??= new ArrayBufferWriter<byte>(512);
+        var writer = t_messageWriter ??= new Utf8JsonWriter(buffer, s_options);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        MessageObject(writer, m);
+        writer.Flush();
+        var fits = buffer.WrittenCount <= MaxCachedMessageBytes;
+        var json = fits ? m.CacheEncodedJson(buffer.WrittenSpan.ToArray()) : null;
+        if (buffer.Capacity > RetainedCapacity)
+        {
+            t_messageBuffer = null;
+            t_messageWriter = null;
+        }
+        return json;
+    }
+
+    private static void MessageObject(Utf8JsonWriter w, ChannelMessage m)
     {
         w.WriteStartObject();
         w.WriteNumber("id"u8, m.Id);
@@ -93,7 +168,8 @@ internal static class WireJson
     public static void Messages(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<ChannelMessage> messages)
     {
         w.WriteStartArray(name);
-        foreach (var m in messages) Message(w, m);
+        // By index: foreach over the interface would allocate an enumerator per answer.
+        for (var i = 0; i < messages.Count; i++) Message(w, messages[i]);
         w.WriteEndArray();
     }
 

@@ -131,10 +131,12 @@ public sealed class HubServer : IAsyncDisposable
             "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
     ];
 
+    private static readonly HttpHeaderBlock s_securityHeaderBlock = HttpHeaderBlock.Encode(s_securityHeaders);
+
     // Every answered request is counted here, whichever face answered it (a long-poll or stream when it ends).
     private async ValueTask HandleAsync(HttpContext context)
     {
-        foreach (var (name, value) in s_securityHeaders) context.Response.AddHeader(name, value);
+        context.Response.AddHeaderBlock(s_securityHeaderBlock);
         try
         {
             await Router.HandleAsync(context).ConfigureAwait(false);

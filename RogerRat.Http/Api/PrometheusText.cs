@@ -12,8 +12,17 @@ namespace RogerRat.Http.Api;
 internal sealed class PrometheusText : IDisposable
 {
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), long> _values = new();
+    // One cell per instrument and label set, added once and then updated in place: a measurement (several per request)
+    // allocates nothing once its cell exists.
+    private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), Cell> _values = new();
     private readonly ConcurrentDictionary<Instrument, byte> _instruments = new();
+    // The label text of a single tag, by key and value: every tag this hub records is one of a small fixed set.
+    private readonly ConcurrentDictionary<(string Key, object? Value), string> _labels = new();
+
+    private sealed class Cell
+    {
+        public long Value;
+    }
 
     public PrometheusText(Meter meter)
     {
@@ -29,10 +38,18 @@ internal sealed class PrometheusText : IDisposable
 
     private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
-        var labels = Labels(tags);
-        if (instrument is ObservableGauge<long>) _values[(instrument, labels)] = value;
-        else _values.AddOrUpdate((instrument, labels), value, (_, old) => old + value);
+        var labels = tags.Length switch
+        {
+            0 => "",
+            1 => _labels.TryGetValue((tags[0].Key, tags[0].Value), out var known) ? known : AddLabel(tags[0]),
+            _ => Labels(tags),
+        };
+        var cell = _values.TryGetValue((instrument, labels), out var c) ? c : _values.GetOrAdd((instrument, labels), static _ => new Cell());
+        if (instrument is ObservableGauge<long>) Volatile.Write(ref cell.Value, value);
+        else Interlocked.Add(ref cell.Value, value);
     }
+
+    private string AddLabel(KeyValuePair<string, object?> tag) => _labels.GetOrAdd((tag.Key, tag.Value), Labels([tag]));
 
     private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
@@ -72,9 +89,9 @@ internal sealed class PrometheusText : IDisposable
             sb.Append("# HELP ").Append(name).Append(' ').Append(instrument.Description).Append('\n');
             sb.Append("# TYPE ").Append(name).Append(gauge ? " gauge\n" : " counter\n");
             var any = false;
-            foreach (var (key, value) in _values.Where(e => ReferenceEquals(e.Key.Instrument, instrument)).OrderBy(e => e.Key.Labels, StringComparer.Ordinal))
+            foreach (var (key, cell) in _values.Where(e => ReferenceEquals(e.Key.Instrument, instrument)).OrderBy(e => e.Key.Labels, StringComparer.Ordinal))
             {
-                sb.Append(name).Append(key.Labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                sb.Append(name).Append(key.Labels).Append(' ').Append(Volatile.Read(ref cell.Value).ToString(CultureInfo.InvariantCulture)).Append('\n');
                 any = true;
             }
             if (!any && instrument is not ObservableGauge<long>) sb.Append(name).Append(" 0\n");

@@ -14,11 +14,10 @@ internal sealed partial class RestApi
         var sid = SessionId(c, HubErrors.SessionHeaderRequiredFromJoin);
         var listened = await _service.ListenAsync(channel, sid, new ListenCommand(wait, c.Request.Query("timeout"), c.Request.Query("since")),
             c.RequestAborted).ConfigureAwait(false);
-        var body = WireJson.Write(listened, static (w, l) => l.Write(w));
         bool written;
         try
         {
-            written = await WriteJsonAsync(c, body).ConfigureAwait(false);
+            written = await WriteJsonAsync(c, WireJson.WritePooled(listened, static (w, l) => l.Write(w))).ConfigureAwait(false);
         }
         catch
         {

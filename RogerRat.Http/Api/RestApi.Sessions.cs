@@ -69,7 +69,7 @@ internal sealed partial class RestApi
             command = SendCommand.Read(body, c.Request.Header("Idempotency-Key"));
         }
         var sent = await _service.SendAsync(channel, sid, command, ClientAddress(c.Request), c.RequestAborted).ConfigureAwait(false);
-        await WriteJsonAsync(c, WireJson.Write(sent.Result, static (w, res) =>
+        await WriteJsonAsync(c, WireJson.WritePooled(sent.Result, static (w, res) =>
         {
             var m = res.Message;
             w.WriteStartObject();

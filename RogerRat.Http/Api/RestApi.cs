@@ -124,12 +124,26 @@ internal sealed partial class RestApi
         return false;
     }
 
-    private static ValueTask<bool> WriteJsonAsync(HttpContext c, byte[] body, RateLimitDecision? rate = null, int status = 200)
+    private static ValueTask<bool> WriteJsonAsync(HttpContext c, ReadOnlyMemory<byte> body, RateLimitDecision? rate = null, int status = 200)
     {
         c.Response.StatusCode = status;
         c.Response.ContentType = "application/json";
         if (rate is { } d) RateHeaders(c.Response, d);
         return c.Response.WriteAsync(body);
+    }
+
+    // Takes the pooled body: the response copies it into the connection's output before WriteAsync returns, so the
+    // array is back in the pool before the send is awaited (and a thousand woken listens never hold a thousand arrays).
+    private static ValueTask<bool> WriteJsonAsync(HttpContext c, PooledJson body, RateLimitDecision? rate = null, int status = 200)
+    {
+        try
+        {
+            return WriteJsonAsync(c, body.Memory, rate, status);
+        }
+        finally
+        {
+            body.Dispose();
+        }
     }
 
     private static readonly byte[] s_ok = """{"ok":true}"""u8.ToArray();

@@ -17,6 +17,7 @@ internal sealed class HttpResponse
     private bool _head;
     private bool _http11;
     private readonly List<KeyValuePair<string, string>> _headers = [];
+    private HttpHeaderBlock? _headerBlock;
     private bool _chunked;
 
     private readonly CancellationToken _serverDraining;
@@ -40,7 +41,11 @@ internal sealed class HttpResponse
         HasStarted = IsCompleted = _chunked = false;
         Succeeded = true;
         _headers.Clear();
+        _headerBlock = null;
     }
+
+    /// <summary><c>application/json</c>, whose header line is written from bytes encoded once.</summary>
+    public const string JsonContentType = "application/json";
 
     public int StatusCode { get; set; } = 200;
     public string? ContentType { get; set; }
@@ -64,7 +69,17 @@ internal sealed class HttpResponse
         _headers.Add(new(name, value));
     }
 
-    /// <summary>Writes the whole response; true when it was fully handed to the socket.</summary>
+    /// <summary>Adds headers encoded once for many responses; written before those of <see cref="AddHeader"/>. One block
+    /// per response.</summary>
+    public void AddHeaderBlock(HttpHeaderBlock block)
+    {
+        if (HasStarted) throw new InvalidOperationException("headers already sent");
+        if (_headerBlock is not null) throw new InvalidOperationException("one header block per response");
+        _headerBlock = block;
+    }
+
+    /// <summary>Writes the whole response; true when it was fully handed to the socket. The body is copied into the
+    /// connection's output before this returns, so the caller may reuse or return its buffer without awaiting.</summary>
     public async ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         if (HasStarted) throw new InvalidOperationException("response already started");
@@ -113,14 +128,20 @@ internal sealed class HttpResponse
     {
         HasStarted = true;
         if (_serverDraining.IsCancellationRequested) KeepAlive = false; // draining: this is the connection's last response
-        WriteAscii(_http11 ? "HTTP/1.1 " : "HTTP/1.0 ");
-        WriteNumber(StatusCode);
-        _writer.Write(" "u8);
-        WriteAscii(StatusText.For(StatusCode));
+        if (_http11 && StatusCode == 200) _writer.Write("HTTP/1.1 200 OK"u8);
+        else
+        {
+            _writer.Write(_http11 ? "HTTP/1.1 "u8 : "HTTP/1.0 "u8);
+            WriteNumber(StatusCode);
+            _writer.Write(" "u8);
+            WriteAscii(StatusText.For(StatusCode));
+        }
         _writer.Write("\r\nDate: "u8);
-        WriteAscii(DateHeader.Value);
+        _writer.Write(DateHeader.Utf8);
         _writer.Write("\r\nServer: rogerrat\r\n"u8);
-        if (ContentType is not null) WriteHeader("Content-Type", ContentType);
+        // The content type nearly every answer has, written without encoding or checking it again.
+        if (ContentType == JsonContentType) _writer.Write("Content-Type: application/json\r\n"u8);
+        else if (ContentType is not null) WriteHeader("Content-Type", ContentType);
         if (chunked) _writer.Write("Transfer-Encoding: chunked\r\n"u8);
         else if (contentLength >= 0 && StatusCode is not (< 200 or 204 or 304))
         {
@@ -128,6 +149,7 @@ internal sealed class HttpResponse
             WriteNumber(contentLength);
             _writer.Write("\r\n"u8);
         }
+        if (_headerBlock is not null) _writer.Write(_headerBlock.Bytes);
         foreach (var (name, value) in _headers) WriteHeader(name, value);
         if (!KeepAlive) _writer.Write("Connection: close\r\n"u8);
         else if (!_http11) _writer.Write("Connection: keep-alive\r\n"u8);
@@ -178,24 +200,27 @@ internal sealed class HttpResponse
     }
 }
 
-/// <summary>The <c>Date</c> header value, formatted at most once a second.</summary>
+/// <summary>The <c>Date</c> header value, formatted at most once a second (as text and as the bytes a response writes).</summary>
 internal static class DateHeader
 {
-    private static long s_second;
-    private static string s_value = "";
+    private sealed record Stamp(long Second, string Value, byte[] Utf8);
 
-    public static string Value
+    private static Stamp s_stamp = new(-1, "", []);
+
+    public static string Value => Current().Value;
+
+    public static ReadOnlySpan<byte> Utf8 => Current().Utf8;
+
+    // One object per second, swapped in whole: a reader never pairs one second's text with another's bytes.
+    private static Stamp Current()
     {
-        get
-        {
-            var now = DateTimeOffset.UtcNow;
-            var second = now.ToUnixTimeSeconds();
-            if (second != Volatile.Read(ref s_second))
-            {
-                Volatile.Write(ref s_value, now.ToString("r", CultureInfo.InvariantCulture));
-                Volatile.Write(ref s_second, second);
-            }
-            return Volatile.Read(ref s_value);
-        }
+        var now = DateTimeOffset.UtcNow;
+        var second = now.ToUnixTimeSeconds();
+        var stamp = Volatile.Read(ref s_stamp);
+        if (stamp.Second == second) return stamp;
+        var text = now.ToString("r", CultureInfo.InvariantCulture);
+        stamp = new Stamp(second, text, Encoding.ASCII.GetBytes(text));
+        Volatile.Write(ref s_stamp, stamp);
+        return stamp;
     }
 }
