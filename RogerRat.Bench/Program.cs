@@ -33,6 +33,7 @@ internal static class Program
         if (args.Length >= 1 && args[0] == "loadtest") return await Load.LoadTest.RunAsync(args[1..]);
         if (args.Length >= 1 && args[0] == "startup") return await Load.StartupBench.RunAsync(args[1..]);
         if (args.Length >= 1 && args[0] == "fsyncbench") return await Durability.FsyncBench.RunAsync(args[1..]);
+        if (args.Length >= 1 && args[0] == "redisbench") return await Redis.RedisBench.RunAsync(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -32,6 +32,9 @@ internal sealed class RedisChannelStore : ISharedChannelStore
     private long _leaseSince;
     private int _wakeState;
 
+    // Lease tries paced by the round trip alone before backing off: a batch holds the lease for about two round trips.
+    private const int ImmediateLeaseTries = 20;
+
     public RedisChannelStore(RedisHubStore hub, ChannelSettings settings, int capacity, bool loaded, bool ensure)
     {
         _hub = hub;
@@ -141,6 +144,7 @@ internal sealed class RedisChannelStore : ISharedChannelStore
         var options = _hub.Options;
         var started = TimeProvider.System.GetTimestamp();
         var backoff = 1;
+        var tries = 0;
         long seq;
         RedisResult[] entries;
         while (true)
@@ -155,8 +159,10 @@ internal sealed class RedisChannelStore : ISharedChannelStore
                 entries = (RedisResult[])parts[2]!;
                 break;
             }
-            // Another hub's batch is in flight (a few round trips): wait a little, never past the operation timeout.
+            // Another hub's batch is in flight (a few round trips): ask again at once for a while (each try is one
+            // round trip, about as long as the holder needs), then back off; never past the operation timeout.
             if (TimeProvider.System.GetElapsedTime(started) >= options.OperationTimeout) throw new HubException(HubErrors.StoreUnavailableError);
+            if (++tries <= ImmediateLeaseTries) continue;
             await Task.Delay(backoff).ConfigureAwait(false);
             backoff = Math.Min(backoff * 2, 8);
         }
@@ -322,9 +328,14 @@ internal sealed class RedisChannelStore : ISharedChannelStore
 
     public TimeSpan LivenessInterval => _hub.Options.HeartbeatInterval;
 
-    /// <summary>Another hub committed: catch up once, and once more if more wake-ups arrive meanwhile.</summary>
-    public void OnWake()
+    /// <summary>
+    /// Another hub committed <paramref name="published"/>: the next batch after this hub's position is applied as it
+    /// came, with no read; anything else (a gap, an unreadable payload, a reload pending) catches up from the log, once,
+    /// and once more if more wake-ups arrive meanwhile.
+    /// </summary>
+    public void OnWake(RedisValue published)
     {
+        if (!_needsLoad && TryApplyPublished(published)) return;
         // 0 idle, 1 catching up, 2 catching up and asked again.
         while (true)
         {
@@ -333,6 +344,28 @@ internal sealed class RedisChannelStore : ISharedChannelStore
             if (Interlocked.CompareExchange(ref _wakeState, state + 1, state) != state) continue;
             if (state == 0) _ = CatchUpLoopAsync();
             return;
+        }
+    }
+
+    private bool TryApplyPublished(RedisValue published)
+    {
+        ChannelBatch batch;
+        try
+        {
+            batch = RedisCodec.Read((byte[])published!, RedisCodec.Batch);
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+        lock (_applyGate)
+        {
+            if (_needsLoad) return false;
+            if (batch.Seq <= _applied) return true; // already applied (or this hub's own)
+            if (batch.Seq != _applied + 1 || Volatile.Read(ref _wakeState) != 0) return false; // a catch-up keeps the order
+            if (batch.Hub != _hub.HubId) _replica!.Apply(batch);
+            Volatile.Write(ref _applied, batch.Seq);
+            return true;
         }
     }
 

@@ -45,6 +45,6 @@ internal sealed class RedisKeys(string prefix, string channelId)
     /// <summary>The channel's write lease (<c>SET NX PX</c>): one hub's batch at a time writes the channel.</summary>
     public string WriteLease => _tag + "lock";
 
-    /// <summary>The pub/sub channel that carries the new change-log position after each commit.</summary>
+    /// <summary>The pub/sub channel that carries each committed batch, as the change log holds it.</summary>
     public string Wake => _tag + "wake";
 }

@@ -50,8 +50,8 @@ internal static class RedisScripts
     /// Commits one batch, only while the lease is still <c>owner</c>'s and the log still ends at <c>seq - 1</c>: adds the
     /// messages to the ring (trimmed to exactly its capacity), upserts callsigns and sessions, turns removed sessions into
     /// tombstones (dropped only as the collectors drop them, and past the count limit, as every hub's copy does), sets the
-    /// idempotency keys, updates the state, appends the batch to the change log, publishes the new
-    /// position and keeps or releases the lease.
+    /// idempotency keys, updates the state, appends the batch to the change log, publishes the batch itself (a
+    /// subscribed hub applies it without a read) and keeps or releases the lease.
     /// KEYS: lease, state, ring, log, callsigns, sessions, tombstones, idempotency index, idempotency keys….
     /// ARGV: owner, seq, batch, ring capacity, log length, keep-lease ms (0 releases), wake channel, max tombstones,
     /// now; then counted sections: ring (id, message), callsigns (name, state), sessions (id, state),
@@ -95,7 +95,7 @@ internal static class RedisScripts
         for _ = 1, n do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2 end
         redis.call('HSET', KEYS[2], 'seq', ARGV[2])
         redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], ARGV[2] .. '-0', 'b', ARGV[3])
-        redis.call('PUBLISH', ARGV[7], ARGV[2])
+        redis.call('PUBLISH', ARGV[7], ARGV[3])
         if tonumber(ARGV[6]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[6]) else redis.call('DEL', KEYS[1]) end
         return 1
         """;

@@ -66,7 +66,7 @@ internal sealed class RedisWatches(RedisConnection connection, RedisStoreOptions
     }
 
     private Task SubscribeAsync(RedisChannelStore store) =>
-        connection.Subscriber.SubscribeAsync(RedisChannel.Literal(store.Keys.Wake), (_, _) => store.OnWake());
+        connection.Subscriber.SubscribeAsync(RedisChannel.Literal(store.Keys.Wake), (_, batch) => store.OnWake(batch));
 
     private void Release(Entry entry)
     {

@@ -35,7 +35,8 @@ internal static class FsyncBench
         foreach (var mode in modes)
         {
             var dataDir = Path.Combine(root, $"rr-fsyncbench-{Environment.ProcessId}-{mode}");
-            await using var hub = await HubProcess.StartAsync(binary, mode == "memory" ? null : dataDir, mode);
+            if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+            await using var hub = await HubProcess.StartAsync(binary, mode == "memory" ? [] : ["--data-dir", dataDir, "--fsync", mode]);
             var (channel, token) = await LoadClient.CreateAsync(hub.EndPoint);
             var sink = await LoadClient.JoinAsync(hub.EndPoint, channel, token, "sink", 0, false);
             using var stopDrain = new CancellationTokenSource();
@@ -87,67 +88,6 @@ internal static class FsyncBench
         {
             var r = await LoadClient.ListenAsync(sink, 1);
             if (!r.Ok) return;
-        }
-    }
-
-    /// <summary>The hub binary on a free loopback port, killed on dispose.</summary>
-    private sealed class HubProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private HubProcess(Process process, IPEndPoint endPoint) => (_process, EndPoint) = (process, endPoint);
-
-        public IPEndPoint EndPoint { get; }
-
-        public static async Task<HubProcess> StartAsync(string binary, string? dataDir, string fsync)
-        {
-            var port = FreePort();
-            var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-            info.ArgumentList.Add("--port");
-            info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-            info.ArgumentList.Add("--log-level");
-            info.ArgumentList.Add("warning");
-            if (dataDir is not null)
-            {
-                if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
-                info.ArgumentList.Add("--data-dir");
-                info.ArgumentList.Add(dataDir);
-                info.ArgumentList.Add("--fsync");
-                info.ArgumentList.Add(fsync);
-            }
-            var process = Process.Start(info) ?? throw new IOException($"could not start {binary}");
-            process.OutputDataReceived += static (_, _) => { };
-            process.ErrorDataReceived += static (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"# hub: {e.Data}"); };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var hub = new HubProcess(process, new IPEndPoint(IPAddress.Loopback, port));
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-            for (var i = 0; i < 100; i++)
-            {
-                try
-                {
-                    if ((await http.GetAsync($"http://127.0.0.1:{port}/healthz")).IsSuccessStatusCode) return hub;
-                }
-                catch (HttpRequestException) { }
-                catch (TaskCanceledException) { }
-                await Task.Delay(50);
-            }
-            await hub.DisposeAsync();
-            throw new IOException($"{binary} did not answer /healthz on port {port}");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited) _process.Kill();
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return ((IPEndPoint)s.LocalEndPoint!).Port;
         }
     }
 }

@@ -36,6 +36,12 @@ public sealed class RedisServer : IAsyncDisposable
                      "--dir", _dir, "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no" })
             info.ArgumentList.Add(a);
         _process = Process.Start(info)!;
+        // A test host that ends without disposing (a crash, an aborted run) must not leave servers behind.
+        var process = _process;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { if (!process.HasExited) process.Kill(); } catch (InvalidOperationException) { }
+        };
         _process.OutputDataReceived += static (_, _) => { };
         _process.ErrorDataReceived += static (_, _) => { };
         _process.BeginOutputReadLine();

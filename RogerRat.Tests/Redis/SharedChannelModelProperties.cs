@@ -13,27 +13,16 @@ namespace RogerRat.Tests.Redis;
 /// deliveries, cursors, gaps and 400/410 answers agree with it — the same runner and model as the single-hub property.
 /// A second property sends every step to the next hub in turn (a listen parked on one hub superseded from another).
 /// </summary>
-public sealed class SharedChannelModelProperties : IAsyncLifetime
+public sealed class SharedChannelModelProperties(ThreeHubsOnFakeTime fixture) : IClassFixture<ThreeHubsOnFakeTime>
 {
-    private const int RingCapacity = 4;
+    private const int RingCapacity = ThreeHubsOnFakeTime.RingCapacity;
     private const int TtlSeconds = 60;
-    private readonly FakeTimeProvider _time = SharedHubs.NewFakeTime();
-    private SharedHubs? _hubs;
-
-    public async Task InitializeAsync()
-    {
-        if (RedisServer.Binary is not null) _hubs = await SharedHubs.StartAsync(3, ChannelModelRunner.Options(RingCapacity), _time);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_hubs is not null) await _hubs.DisposeAsync();
-    }
+    private readonly FakeTimeProvider _time = fixture.Time;
 
     [RedisProperty(Arbitrary = [typeof(ChannelOpGens)], MaxTest = 150, EndSize = 120)]
     public void Three_hubs_agree_with_the_model(ChannelScript script)
     {
-        var channels = _hubs!.CreateChannelAsync(new CreateChannelSpec { SessionTtlSeconds = TtlSeconds }).GetAwaiter().GetResult();
+        var channels = fixture.Hubs!.CreateChannelAsync(new CreateChannelSpec { SessionTtlSeconds = TtlSeconds }).GetAwaiter().GetResult();
         new ChannelModelRunner(channels, _time, RingCapacity, TtlSeconds).Run(script);
     }
 
@@ -41,8 +30,29 @@ public sealed class SharedChannelModelProperties : IAsyncLifetime
     [RedisProperty(Arbitrary = [typeof(ChannelOpGens)], MaxTest = 150, EndSize = 120)]
     public void Three_hubs_taking_turns_agree_with_the_model(ChannelScript script)
     {
-        var channels = _hubs!.CreateChannelAsync(new CreateChannelSpec { SessionTtlSeconds = TtlSeconds }).GetAwaiter().GetResult();
+        var channels = fixture.Hubs!.CreateChannelAsync(new CreateChannelSpec { SessionTtlSeconds = TtlSeconds }).GetAwaiter().GetResult();
         new ChannelModelRunner(channels, _time, RingCapacity, TtlSeconds) { Rotate = true }.Run(script);
+    }
+}
+
+/// <summary>Three hubs on one Redis and one fake clock, for the whole class (xunit disposes a class fixture; the
+/// property runner does not dispose the test class itself).</summary>
+public sealed class ThreeHubsOnFakeTime : IAsyncLifetime
+{
+    public const int RingCapacity = 4;
+
+    public FakeTimeProvider Time { get; } = SharedHubs.NewFakeTime();
+
+    internal SharedHubs? Hubs { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        if (RedisServer.Binary is not null) Hubs = await SharedHubs.StartAsync(3, ChannelModelRunner.Options(RingCapacity), Time);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Hubs is not null) await Hubs.DisposeAsync();
     }
 }
 
