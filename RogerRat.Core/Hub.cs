@@ -115,26 +115,25 @@ public sealed class Hub : IDisposable
         }
         var token = Secrets.NewToken(Random);
         var passwordHash = password is null ? null : Secrets.HashPassword(password, Options.OwnerPasswordIterations, Random);
-        if (_store is ISharedHubStore shared) return CreateSharedChannelAsync(shared, spec, ttl, token, password, passwordHash);
+        ChannelSettings Settings(string id) => new()
+        {
+            Id = id,
+            TokenHash = Secrets.HashToken(token),
+            CreatedAt = Time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Retention = spec.Retention,
+            TrustMode = spec.TrustMode,
+            SessionTtl = ttl,
+            OwnerPassword = passwordHash,
+            RequireIdentity = spec.RequireIdentity,
+        };
+        if (_store is ISharedHubStore shared) return CreateSharedChannelAsync(shared, Settings, token, password);
         CreatedChannel created;
         StoreTicket ticket;
         lock (_createGate)
         {
             if (_channels.Count >= Options.MaxChannels) throw new HubException(HubErrors.TooManyChannels);
-            string id;
-            do id = ChannelIds.Next(Random);
-            while (_channels.ContainsKey(id));
-            var channel = NewChannel(new ChannelSettings
-            {
-                Id = id,
-                TokenHash = Secrets.HashToken(token),
-                CreatedAt = Time.GetUtcNow().ToUnixTimeMilliseconds(),
-                Retention = spec.Retention,
-                TrustMode = spec.TrustMode,
-                SessionTtl = ttl,
-                OwnerPassword = passwordHash,
-                RequireIdentity = spec.RequireIdentity,
-            }, out ticket);
+            var id = UnusedId();
+            var channel = NewChannel(Settings(id), out ticket);
             _channels[id] = channel;
             _counters.ChannelCreated();
             created = new CreatedChannel(channel, token, password);
@@ -143,31 +142,27 @@ public sealed class Hub : IDisposable
     }
 
     // The shared store refuses an id another hub already took (then we draw again) and counts channels across hubs.
-    private async ValueTask<CreatedChannel> CreateSharedChannelAsync(ISharedHubStore shared, CreateChannelSpec spec, TimeSpan ttl, string token,
-        string? password, PasswordHash? passwordHash)
+    private async ValueTask<CreatedChannel> CreateSharedChannelAsync(ISharedHubStore shared, Func<string, ChannelSettings> settingsFor, string token,
+        string? password)
     {
         while (true)
         {
-            string id;
-            do id = ChannelIds.Next(Random);
-            while (_channels.ContainsKey(id));
-            var settings = new ChannelSettings
-            {
-                Id = id,
-                TokenHash = Secrets.HashToken(token),
-                CreatedAt = Time.GetUtcNow().ToUnixTimeMilliseconds(),
-                Retention = spec.Retention,
-                TrustMode = spec.TrustMode,
-                SessionTtl = ttl,
-                OwnerPassword = passwordHash,
-                RequireIdentity = spec.RequireIdentity,
-            };
+            var id = UnusedId();
+            var settings = settingsFor(id);
             if (await shared.CreateSharedChannelAsync(settings, Options.RingCapacity, Options.MaxChannels).ConfigureAwait(false) is not { } store) continue;
             Channel channel;
             lock (_createGate) _channels[id] = channel = new Channel(settings, store, Options, Time, Random, _counters, _waiters);
             _counters.ChannelCreated();
             return new CreatedChannel(channel, token, password);
         }
+    }
+
+    private string UnusedId()
+    {
+        string id;
+        do id = ChannelIds.Next(Random);
+        while (_channels.ContainsKey(id));
+        return id;
     }
 
     /// <summary>16 hex chars, like the original's auto-minted owner password (go preset).</summary>

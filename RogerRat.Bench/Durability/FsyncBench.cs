@@ -40,12 +40,12 @@ internal static class FsyncBench
             var (channel, token) = await LoadClient.CreateAsync(hub.EndPoint);
             var sink = await LoadClient.JoinAsync(hub.EndPoint, channel, token, "sink", 0, false);
             using var stopDrain = new CancellationTokenSource();
-            var drain = DrainAsync(sink, stopDrain.Token);
+            var drain = SendLoad.DrainAsync(sink, stopDrain.Token);
             var senders = new List<Agent>();
             for (var i = 0; i < senderCounts.Max(); i++)
                 senders.Add(await LoadClient.JoinAsync(hub.EndPoint, channel, token, $"s{i}", i + 1, false));
             foreach (var count in senderCounts)
-                rate[(mode, count)] = await MeasureAsync(report, $"{mode}-{count}", senders.Take(count).ToList(), seconds);
+                rate[(mode, count)] = await SendLoad.MeasureAsync(report, $"{mode}-{count}", senders.Take(count).ToList(), seconds);
             stopDrain.Cancel();
             await drain;
             foreach (var s in senders) await s.DisposeAsync();
@@ -56,38 +56,5 @@ internal static class FsyncBench
         if (rate.TryGetValue(("always", most), out var always) && rate.TryGetValue(("batch", most), out var batch) && always > 0)
             report.Row($"batch/always-{most}", "sends_per_s_ratio", batch / always);
         return Tally.Errors == 0 ? 0 : 1;
-    }
-
-    private static async Task<double> MeasureAsync(Report report, string name, List<Agent> senders, double seconds)
-    {
-        var latencies = new List<double>[senders.Count];
-        var started = Stopwatch.GetTimestamp();
-        var deadline = started + (long)(seconds * Stopwatch.Frequency);
-        await Task.WhenAll(senders.Select((s, i) => Task.Run(async () =>
-        {
-            var lat = latencies[i] = [];
-            while (Stopwatch.GetTimestamp() < deadline)
-            {
-                var t0 = Stopwatch.GetTimestamp();
-                if (await LoadClient.SendAsync(s, "sink", "durable") < 0) break;
-                lat.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-            }
-        })));
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        var perSecond = all.Length / elapsed;
-        report.Row(name, "sends_per_s", perSecond);
-        report.Latencies(name, "send", all);
-        return perSecond;
-    }
-
-    // Keeps the sink's backlog moving, as a listening agent would; what it misses does not matter here.
-    private static async Task DrainAsync(Agent sink, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            var r = await LoadClient.ListenAsync(sink, 1);
-            if (!r.Ok) return;
-        }
     }
 }

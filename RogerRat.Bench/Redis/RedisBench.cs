@@ -143,44 +143,19 @@ internal static class RedisBench
             rooms.Add((id, token, await LoadClient.JoinAsync(hubs[c % hubs.Length], id, token, "sink", c, false)));
         }
         using var stop = new CancellationTokenSource();
-        var drains = rooms.Select(r => DrainAsync(r.Sink, stop.Token)).ToArray();
+        var drains = rooms.Select(r => SendLoad.DrainAsync(r.Sink, stop.Token)).ToArray();
         var agents = new Agent[senders];
         for (var i = 0; i < senders; i++)
         {
             var room = rooms[i % channels];
             agents[i] = await LoadClient.JoinAsync(hubs[i % hubs.Length], room.Id, room.Token, $"s{i}", i + channels, false);
         }
-        var latencies = new List<double>[senders];
-        var started = Stopwatch.GetTimestamp();
-        var deadline = started + (long)(seconds * Stopwatch.Frequency);
-        await Task.WhenAll(agents.Select((s, i) => Task.Run(async () =>
-        {
-            var lat = latencies[i] = [];
-            while (Stopwatch.GetTimestamp() < deadline)
-            {
-                var t0 = Stopwatch.GetTimestamp();
-                if (await LoadClient.SendAsync(s, "sink", "x") < 0) break;
-                lat.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-            }
-        })));
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var perSecond = await SendLoad.MeasureAsync(report, name, agents, seconds);
         stop.Cancel();
         await Task.WhenAll(drains);
         foreach (var s in agents) await s.DisposeAsync();
         foreach (var r in rooms) await r.Sink.DisposeAsync();
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        var perSecond = all.Length / elapsed;
-        report.Row(name, "sends_per_s", perSecond);
-        report.Latencies(name, "send", all);
         return perSecond;
-    }
-
-    private static async Task DrainAsync(Agent sink, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            if (!(await LoadClient.ListenAsync(sink, 1)).Ok) return;
-        }
     }
 
     /// <summary>A redis-server on a free loopback port with its own temp dir; killed and removed on dispose.</summary>
